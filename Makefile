@@ -1,0 +1,38 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test test-sqlite messages lint format eval bench
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compile_translations
+
+run: $(VENV)/.installed messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py serve --port $(PORT)
+
+# The whole suite on the configured database (PostgreSQL when DATABASE_URL is set, as in CI);
+# then, if that was PostgreSQL, the unit suite again on SQLite, whose erasure differs.
+test: $(VENV)/.installed messages
+	$(PY) -m pytest
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-sqlite; fi
+
+test-sqlite: $(VENV)/.installed messages
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not integration and not browser"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("testimony.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+urlpatterns += i18n_patterns(path("", include("frontend.urls")), prefix_default_language=True)

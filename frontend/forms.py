@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from testimony.models import Consent, Region
+from testimony.sanitize import clean_story_text
+
+_NO_LEARNING = {"autocomplete": "off", "autocorrect": "off", "autocapitalize": "sentences",
+                "spellcheck": "false"}
+
+
+class StoryForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your story"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, **_NO_LEARNING}),
+        help_text=_("Please leave out names, addresses, phone numbers and other details "
+                    "that could identify you or anyone else."),
+    )
+    region = forms.ChoiceField(
+        label=_("Region (optional)"),
+        choices=[("", _("I prefer not to say"))] + list(Region.choices),
+        required=False,
+    )
+    consent = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        initial=Consent.WALL,
+    )
+
+    def clean_text(self) -> str:
+        return clean_story_text(self.cleaned_data["text"])
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Your receipt code"),
+        max_length=100,
+        widget=forms.TextInput(attrs={**_NO_LEARNING, "autocapitalize": "characters"}),
+    )

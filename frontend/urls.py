@@ -1,0 +1,9 @@
+from django.urls import path
+
+from frontend import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("tell/", views.tell, name="tell"),
+    path("receipt/", views.receipt, name="receipt"),
+]

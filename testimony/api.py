@@ -1,0 +1,123 @@
+"""The public JSON API: intake and receipts. Thin: each view validates and calls a service."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from testimony import idempotency, ratelimit
+from testimony.models import Channel, Consent, Region
+from testimony.sanitize import clean_story_text
+from testimony.selectors import receipt_status
+from testimony.services import story_submit, story_withdraw
+
+
+class StrictSerializer(serializers.Serializer):
+    """Rejects any field it does not declare: an unexpected field is a mistake or a probe."""
+
+    default_error_messages = {"unknown": _("Unknown field.")}
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError({name: [self.error_messages["unknown"]] for name in sorted(unknown)})
+        return attrs
+
+
+class StoryText(serializers.CharField):
+    default_error_messages = {"invalid": _("The story must be text.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return clean_story_text(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class StoryCreateApi(APIView):
+    class Input(StrictSerializer):
+        text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
+        region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
+        consent = serializers.ChoiceField(choices=Consent.choices)
+
+    class Output(serializers.Serializer):
+        receipt = serializers.CharField()
+        status = serializers.CharField()
+
+    @extend_schema(request=Input, responses={201: Output})
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+
+        def submit() -> dict:
+            done = story_submit(**data.validated_data, channel=Channel.API)
+            return {"receipt": done.receipt, "status": done.status}
+
+        key = request.headers.get("Idempotency-Key", "")
+        answer = idempotency.once(f"api:{key}", submit) if key else submit()
+        return Response(answer, status=status.HTTP_201_CREATED)
+
+
+class ReceiptInput(StrictSerializer):
+    receipt = serializers.CharField(max_length=100)
+
+
+class ReceiptThrottled(exceptions.Throttled):
+    default_detail = _("Too many tries for now. Please wait a while and try again.")
+
+
+def _check_receipt_rate(request) -> None:
+    if not ratelimit.hit("receipt", request.rate_key, settings.RECEIPT_LOOKUP_RATE_LIMIT):
+        raise ReceiptThrottled()
+
+
+NOT_FOUND = _("No story was found for this receipt code. Please check it and try again.")
+
+
+class ReceiptStatusApi(APIView):
+    @extend_schema(
+        request=ReceiptInput,
+        responses={200: inline_serializer("ReceiptStatus", {"status": serializers.CharField(),
+                                                            "message": serializers.CharField()})},
+    )
+    def post(self, request):
+        data = ReceiptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        _check_receipt_rate(request)
+        found = receipt_status(receipt=data.validated_data["receipt"])
+        if found is None:
+            raise exceptions.NotFound(NOT_FOUND)
+        code, words = found
+        return Response({"status": code, "message": words})
+
+
+class ReceiptWithdrawApi(APIView):
+    @extend_schema(
+        request=ReceiptInput,
+        responses={200: inline_serializer("Withdrawn", {"status": serializers.CharField()})},
+    )
+    def post(self, request):
+        data = ReceiptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        _check_receipt_rate(request)
+        if not story_withdraw(receipt=data.validated_data["receipt"]):
+            raise exceptions.NotFound(NOT_FOUND)
+        return Response({"status": "withdrawn"})
+
+
+def exception_handler(exc, context):
+    """DRF's shape for every error, including the ones Django raises before DRF parses."""
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ValidationError(
+            {"detail": [_("The request is too large.")]}
+        )
+        exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,132 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    """The 17 regions and the 3 cities of republican significance of Kazakhstan."""
+
+    ASTANA = "astana", _("Astana")
+    ALMATY_CITY = "almaty-city", _("Almaty")
+    SHYMKENT = "shymkent", _("Shymkent")
+    ABAI = "abai", _("Abai Region")
+    AKMOLA = "akmola", _("Akmola Region")
+    AKTOBE = "aktobe", _("Aktobe Region")
+    ALMATY = "almaty", _("Almaty Region")
+    ATYRAU = "atyrau", _("Atyrau Region")
+    EAST = "east-kazakhstan", _("East Kazakhstan Region")
+    JAMBYL = "jambyl", _("Jambyl Region")
+    JETISU = "jetisu", _("Jetisu Region")
+    KARAGANDA = "karaganda", _("Karaganda Region")
+    KOSTANAY = "kostanay", _("Kostanay Region")
+    KYZYLORDA = "kyzylorda", _("Kyzylorda Region")
+    MANGYSTAU = "mangystau", _("Mangystau Region")
+    NORTH = "north-kazakhstan", _("North Kazakhstan Region")
+    PAVLODAR = "pavlodar", _("Pavlodar Region")
+    TURKISTAN = "turkistan", _("Turkistan Region")
+    ULYTAU = "ulytau", _("Ulytau Region")
+    WEST = "west-kazakhstan", _("West Kazakhstan Region")
+
+
+class Consent(models.TextChoices):
+    WALL = "wall", _("May be shown on the wall after review")
+    PRIVATE = "private", _("Private: reviewed for safety and counted, never shown")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PENDING = "pending", _("Waiting for review")
+    HELD = "held", _("Held")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    KIOSK = "kiosk", _("Kiosk")
+
+
+class Installation(models.Model):
+    """A place with screens (and perhaps a kiosk) that shows the wall."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Story(models.Model):
+    """An anonymous story. It keeps the day it arrived and nothing finer (DESIGN.md, invariant 2)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    text = models.TextField(_("text"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    region = models.CharField(_("region"), max_length=32, choices=Region.choices, blank=True)
+    consent = models.CharField(_("consent"), max_length=16, choices=Consent.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    received_on = models.DateField(_("received on"))
+    receipt_key_id = models.CharField(max_length=16)
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    screening_incomplete = models.BooleanField(_("screening incomplete"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.received_on})"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """An append-only record of one action. Events naming a story carry the day only."""
+
+    # Erasing a story keeps its audit trail: it holds no text, only what was done and why.
+    kept_on_story_erasure = True
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    action = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    story_id = models.UUIDField(null=True, blank=True, db_index=True)
+    day = models.DateField(null=True, blank=True)
+    at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=64, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # A story event never carries an exact time (DESIGN.md, invariant 2).
+            models.CheckConstraint(
+                condition=models.Q(story_id__isnull=True) | models.Q(at__isnull=True),
+                name="story_events_carry_day_only",
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")

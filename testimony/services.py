@@ -1,0 +1,130 @@
+"""Every write to a story goes through these functions; views, API, tasks and commands call them."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from testimony import erasure, receipts
+from testimony.models import AuditEvent, Channel, Consent, Installation, Status, Story
+from testimony.sanitize import clean_story_text
+from testimony.selectors import story_by_receipt
+from testimony.signals import story_received
+
+# Which status may follow which. Withdrawal is allowed from every state but itself.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.PENDING, Status.HELD},
+    Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.PENDING},
+    Status.HELD: {Status.PENDING, Status.REJECTED},
+    Status.APPROVED: {Status.PUBLISHED, Status.REJECTED, Status.PENDING},
+    Status.PUBLISHED: {Status.REJECTED},
+    Status.REJECTED: set(),
+    Status.WITHDRAWN: set(),
+}
+for _allowed in TRANSITIONS.values():
+    _allowed.add(Status.WITHDRAWN)
+TRANSITIONS[Status.WITHDRAWN].discard(Status.WITHDRAWN)
+
+
+class TransitionNotAllowed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Submitted:
+    receipt: str
+    status: str
+    story_id: str
+
+
+def story_submit(
+    *,
+    text: str,
+    consent: str,
+    channel: str,
+    region: str = "",
+    installation: Installation | None = None,
+) -> Submitted:
+    """Store an anonymous story and queue it for screening. Returns the receipt, shown once."""
+    clean = clean_story_text(text)
+    code = receipts.new_code()
+    stored = receipts.digest(code)
+    story = Story.objects.create(
+        text=clean,
+        region=region or "",
+        consent=Consent(consent),
+        channel=Channel(channel),
+        received_on=timezone.localdate(),  # a day, never a time (invariant 2)
+        receipt_key_id=stored.key_id,
+        receipt_hash=stored.value,
+    )
+    story_id = str(story.id)
+    transaction.on_commit(lambda: story_received.send(sender=Story, story_id=story_id))
+    return Submitted(receipt=code, status=story.status, story_id=story_id)
+
+
+def story_transition(
+    *, story: Story, to: str, actor=None, reason: str = "", action: str = "", **changes
+) -> Story:
+    """Move a story to another status: check the move is allowed, save, write the audit event.
+
+    The caller holds the row (select_for_update) when others may act on it at once.
+    """
+    if to not in TRANSITIONS[story.status]:
+        raise TransitionNotAllowed(f"{story.status} -> {to}")
+    for field, value in changes.items():
+        setattr(story, field, value)
+    story.status = to
+    story.version += 1
+    story.save()
+    audit_story_event(story=story, action=action or to, actor=actor, reason=reason)
+    return story
+
+
+def audit_story_event(*, story: Story, action: str, actor=None, reason: str = "") -> AuditEvent:
+    # The day the event happened, never the time: the log must not become a timeline.
+    return AuditEvent.objects.create(
+        action=action, actor=actor, story_id=story.id, day=timezone.localdate(), reason=reason
+    )
+
+
+def story_mark_screened(
+    *, story: Story, language: str, held: bool, urgent: bool, incomplete: bool
+) -> Story:
+    return story_transition(
+        story=story,
+        to=Status.HELD if held else Status.PENDING,
+        action="screened",
+        language=language,
+        urgent=urgent,
+        screening_incomplete=incomplete,
+    )
+
+
+def story_erase(*, story: Story) -> None:
+    """Erase the text and everything derived from it, now (DESIGN.md invariant 6).
+
+    Every row of any app that points at the story is deleted, except models that declare
+    `kept_on_story_erasure` (the audit trail, which holds no text).
+    """
+    for relation in Story._meta.related_objects:
+        model = relation.related_model
+        if getattr(model, "kept_on_story_erasure", False):
+            continue
+        model._default_manager.filter(**{relation.field.name: story}).delete()
+    story.text = ""
+    transaction.on_commit(erasure.after_erasure)
+
+
+@transaction.atomic
+def story_withdraw(*, receipt: str) -> bool:
+    """The receipt holder takes her story back. False if no story has this receipt."""
+    story = story_by_receipt(receipt=receipt, lock=True)
+    if story is None:
+        return False
+    if story.status == Status.WITHDRAWN:
+        return True
+    story_erase(story=story)
+    story_transition(story=story, to=Status.WITHDRAWN, action="withdrawn")
+    return True
+

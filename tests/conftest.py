@@ -1,0 +1,83 @@
+import logging
+import os
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from config.celery import app as celery_app
+
+
+def service_reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, available: bool) -> None:
+    """Skip on a laptop without the service; in CI a missing service is a failure, never a skip."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is required in CI and is not available")
+    pytest.skip(f"{name} is not available")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request):
+    """Every test starts with an empty cache and, unless it drives a real worker, eager tasks."""
+    cache.clear()
+    eager = request.node.get_closest_marker("integration") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def all_rows(db):
+    """Every value of every row of every table, as one string (raw SQL, not the ORM)."""
+
+    def dump() -> str:
+        out = []
+        with connection.cursor() as cursor:
+            for table in connection.introspection.table_names():
+                cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+                out.extend(repr(row) for row in cursor.fetchall())
+        return "\n".join(out)
+
+    return dump
+
+
+@pytest.fixture
+def captured_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+
+    def text() -> str:
+        return "\n".join(formatter.format(record) + repr(record.__dict__) for record in caplog.records)
+
+    return text
+
+
+@pytest.fixture
+def api(client):
+    """POST JSON to the public API the way a phone would."""
+
+    def post(path: str, body=None, **extra):
+        import json
+
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+        return client.post(path, data=data, content_type=extra.pop("content_type", "application/json"), **extra)
+
+    return post
+
+
+def pytest_report_header(config):
+    return f"database: {settings.DATABASES['default']['ENGINE']}; broker: {settings.CELERY_BROKER_URL.split('@')[-1]}"

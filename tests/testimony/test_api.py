@@ -1,0 +1,111 @@
+import pytest
+
+from testimony.models import Story
+
+STORIES = "/api/v1/stories/"
+GOOD = {"text": "He took my passport and my phone. I left anyway, and I am alive.", "consent": "wall"}
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_story_is_received_with_a_receipt(api):
+    response = api(STORIES, {**GOOD, "region": "astana"})
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"receipt", "status"}
+    assert body["status"] == "received"
+    story = Story.objects.get()
+    assert story.region == "astana" and story.consent == "wall" and story.channel == "api"
+    assert story.text == GOOD["text"]
+
+
+def test_stored_text_is_plain(api):
+    api(STORIES, {**GOOD, "text": "<b>bold</b> &amp; \u200bhidden " + GOOD["text"]})
+    assert Story.objects.get().text == "bold & hidden " + GOOD["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "field"),
+    [
+        ('{"text": "unterminated', "application/json", "detail"),
+        (b"\xff\xfe\x00garbage\x81\x9f", "application/json", "detail"),
+        ("[1, 2, 3]", "application/json", "non_field_errors"),
+        ({**GOOD, "extra": "x"}, "application/json", "extra"),
+        ({**GOOD, "region": "atlantis"}, "application/json", "region"),
+        ({**GOOD, "consent": "everyone"}, "application/json", "consent"),
+        ({**GOOD, "text": 12345678901234567890123}, "application/json", "text"),
+        ({**GOOD, "text": ["a list"]}, "application/json", "text"),
+        ({**GOOD, "text": "too short"}, "application/json", "text"),
+        ({**GOOD, "text": "x" * 10_001}, "application/json", "text"),
+        ({"consent": "wall"}, "application/json", "text"),
+        ("text=hello", "application/x-www-form-urlencoded", "detail"),
+        ("plain words", "text/plain", "detail"),
+    ],
+)
+def test_bad_input_gets_a_clear_4xx_and_stores_nothing(api, body, content_type, field):
+    response = api(STORIES, body, content_type=content_type)
+    assert 400 <= response.status_code < 500, response.content
+    assert field in response.json()
+    assert Story.objects.count() == 0
+
+
+def test_a_10_mb_body_is_refused_without_storing(api):
+    response = api(STORIES, '{"text": "' + "a" * 10_000_000 + '", "consent": "wall"}')
+    assert response.status_code == 413
+    assert "detail" in response.json()
+    assert Story.objects.count() == 0
+
+
+def test_errors_speak_the_requested_language(api):
+    response = api(STORIES, {**GOOD, "text": "коротко"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    assert "символ" in response.json()["text"][0]
+    response = api(STORIES, {**GOOD, "text": "қысқа"}, HTTP_ACCEPT_LANGUAGE="kk")
+    assert "таңба" in response.json()["text"][0]
+
+
+def test_same_idempotency_key_returns_same_receipt(api):
+    first = api(STORIES, GOOD, HTTP_IDEMPOTENCY_KEY="retry-1").json()
+    second = api(STORIES, GOOD, HTTP_IDEMPOTENCY_KEY="retry-1").json()
+    assert first["receipt"] == second["receipt"]
+    assert Story.objects.count() == 1
+
+
+def test_status_and_withdraw_by_receipt(api):
+    receipt = api(STORIES, GOOD).json()["receipt"]
+    status = api("/api/v1/receipts/status/", {"receipt": receipt.lower().replace("-", " ")})
+    assert status.status_code == 200
+    assert status.json()["status"] == "received"
+    assert status.json()["message"]
+    withdrawn = api("/api/v1/receipts/withdraw/", {"receipt": receipt})
+    assert withdrawn.json() == {"status": "withdrawn"}
+    story = Story.objects.get()
+    assert story.status == "withdrawn" and story.text == ""
+    assert api("/api/v1/receipts/status/", {"receipt": receipt}).json()["status"] == "withdrawn"
+
+
+def test_unknown_receipt_gets_a_plain_not_found(api):
+    api(STORIES, GOOD)
+    for path in ("/api/v1/receipts/status/", "/api/v1/receipts/withdraw/"):
+        response = api(path, {"receipt": "AAAAA-BBBBB-CCCCC-DDDDD"})
+        assert response.status_code == 404
+        assert set(response.json()) == {"detail"}
+    assert Story.objects.get().status == "received"
+
+
+def test_receipt_lookups_are_rate_limited(api, settings):
+    settings.RECEIPT_LOOKUP_RATE_LIMIT = "3/h"
+    codes = [api("/api/v1/receipts/status/", {"receipt": "AAAAA-BBBBB-CCCCC-DDDDD"}).status_code
+             for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+
+
+def test_the_receipt_never_travels_in_a_url(api):
+    receipt = api(STORIES, GOOD).json()["receipt"]
+    assert api(f"/api/v1/receipts/status/?receipt={receipt}", {}).status_code == 400
+
+
+def test_schema_describes_every_public_endpoint(client):
+    schema = client.get("/api/v1/schema/").content.decode()
+    for path in ("/api/v1/stories/", "/api/v1/receipts/status/", "/api/v1/receipts/withdraw/"):
+        assert path in schema

@@ -1,0 +1,59 @@
+import pytest
+
+from testimony.models import AuditEvent, Status, Story
+from testimony.services import TransitionNotAllowed, story_transition, story_withdraw
+from tests.factories import SubmittedStoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_submit_keeps_a_day_and_a_keyed_receipt_only():
+    submitted = SubmittedStoryFactory()
+    story = Story.objects.get(id=submitted.story_id)
+    assert story.status == Status.RECEIVED
+    assert story.receipt_hash != submitted.receipt
+    assert submitted.receipt.replace("-", "") not in story.receipt_hash
+    assert story.received_on is not None
+
+
+def test_transitions_are_checked_and_audited_with_the_day_only():
+    story = Story.objects.get(id=SubmittedStoryFactory().story_id)
+    with pytest.raises(TransitionNotAllowed):
+        story_transition(story=story, to=Status.PUBLISHED)
+    story_transition(story=story, to=Status.PENDING, action="screened")
+    event = AuditEvent.objects.get(story_id=story.id)
+    assert event.action == "screened" and event.day is not None and event.at is None
+    assert story.version == 2
+
+
+def test_withdrawn_is_final():
+    submitted = SubmittedStoryFactory()
+    assert story_withdraw(receipt=submitted.receipt)
+    story = Story.objects.get(id=submitted.story_id)
+    for status in Status.values:
+        with pytest.raises(TransitionNotAllowed):
+            story_transition(story=story, to=status)
+
+
+def test_rotated_receipt_secret_keeps_old_receipts_working(settings):
+    settings.RECEIPT_KEYS = "old:first-secret"
+    submitted = SubmittedStoryFactory()
+    settings.RECEIPT_KEYS = "new:second-secret,old:first-secret"
+    newer = SubmittedStoryFactory()
+    assert Story.objects.get(id=newer.story_id).receipt_key_id == "new"
+    assert story_withdraw(receipt=submitted.receipt)
+    assert Story.objects.get(id=submitted.story_id).status == Status.WITHDRAWN
+
+
+def test_audit_events_cannot_be_changed_or_deleted():
+    story = Story.objects.get(id=SubmittedStoryFactory().story_id)
+    story_transition(story=story, to=Status.PENDING)
+    event = AuditEvent.objects.get()
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().update(reason="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
