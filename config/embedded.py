@@ -21,8 +21,10 @@ def _seconds(schedule) -> float:
 def run_forever(stop: threading.Event) -> None:
     from config.celery import app
 
-    entries = {name: (entry["task"], _seconds(entry["schedule"]))
-               for name, entry in app.conf.beat_schedule.items()}
+    entries = {
+        name: (entry["task"], _seconds(entry["schedule"]))
+        for name, entry in app.conf.beat_schedule.items()
+    }
     due = {name: time.monotonic() + min(5.0, every) for name, (_, every) in entries.items()}
     while not stop.is_set():
         now = time.monotonic()

@@ -8,8 +8,12 @@ def languages(request):
     path = request.path
     return {
         "language_links": [
-            {"code": code, "name": name, "url": translate_url(path, code),
-             "current": code == get_language()}
+            {
+                "code": code,
+                "name": name,
+                "url": translate_url(path, code),
+                "current": code == get_language(),
+            }
             for code, name in settings.LANGUAGES
         ]
     }

@@ -4,8 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from testimony.models import Consent, Region
 from testimony.sanitize import clean_story_text
 
-_NO_LEARNING = {"autocomplete": "off", "autocorrect": "off", "autocapitalize": "sentences",
-                "spellcheck": "false"}
+_NO_LEARNING = {
+    "autocomplete": "off",
+    "autocorrect": "off",
+    "autocapitalize": "sentences",
+    "spellcheck": "false",
+}
 
 
 class StoryForm(forms.Form):
@@ -13,8 +17,10 @@ class StoryForm(forms.Form):
         label=_("Your story"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12, **_NO_LEARNING}),
-        help_text=_("Please leave out names, addresses, phone numbers and other details "
-                    "that could identify you or anyone else."),
+        help_text=_(
+            "Please leave out names, addresses, phone numbers and other details "
+            "that could identify you or anyone else."
+        ),
     )
     region = forms.ChoiceField(
         label=_("Region (optional)"),

@@ -13,10 +13,17 @@ from testimony.models import Channel
 from testimony.selectors import receipt_status
 from testimony.services import story_submit, story_withdraw
 
-EXPIRED = _("This page was open for a long time, so it needs one more tap on “Send”. "
-            "Your story is still here.")
-INVALID = _("Something went wrong with this form. Your story is still here: please press “Send” again.")
-CROSS_SITE = _("This form can only be sent from this site. Your story is still here: please press “Send” again.")
+EXPIRED = _(
+    "This page was open for a long time, so it needs one more tap on “Send”. "
+    "Your story is still here."
+)
+INVALID = _(
+    "Something went wrong with this form. Your story is still here: please press “Send” again."
+)
+CROSS_SITE = _(
+    "This form can only be sent from this site. "
+    "Your story is still here: please press “Send” again."
+)
 SLOW_DOWN = _("Too many tries for now. Please wait a while and try again.")
 NOT_FOUND = _("No story was found for this receipt code. Please check it and try again.")
 
@@ -81,6 +88,7 @@ def receipt(request):
     if found is None:
         context["problem"] = NOT_FOUND
         return render(request, "frontend/receipt.html", context, status=404)
-    context.update(status=found[0], message=found[1], code=code,
-                   confirm_withdraw=action == "withdraw")
+    context.update(
+        status=found[0], message=found[1], code=code, confirm_withdraw=action == "withdraw"
+    )
     return render(request, "frontend/receipt.html", context)

@@ -26,5 +26,11 @@ class Finding(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["story", "screener"])]
-        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
-                                              name="finding_span_ordered")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="finding_span_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.screener}:{self.kind} [{self.start}:{self.end}]"

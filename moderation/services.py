@@ -64,11 +64,19 @@ def story_screen(*, story_id: str) -> bool:
         if story is None or story.status != Status.RECEIVED:
             return False
         Finding.objects.bulk_create(
-            Finding(story=story, screener=f.screener, kind=f.kind, severity=f.severity,
-                    start=f.start, end=f.end, detail=f.detail)
+            Finding(
+                story=story,
+                screener=f.screener,
+                kind=f.kind,
+                severity=f.severity,
+                start=f.start,
+                end=f.end,
+                detail=f.detail,
+            )
             for f in findings
         )
-        story_mark_screened(story=story, language=language, held=False, urgent=False,
-                            incomplete=incomplete)
+        story_mark_screened(
+            story=story, language=language, held=False, urgent=False, incomplete=incomplete
+        )
     cache.delete(_lease_key(story_id))
     return True

@@ -10,7 +10,6 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 @shared_task(
     name="moderation.screen_story",
-    queue="screening",
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT,
@@ -26,7 +25,6 @@ def screen_story(story_id: str) -> None:
     services.story_screen(story_id=story_id)
 
 
-@shared_task(name="moderation.sweep_received", queue="default", ignore_result=True,
-             time_limit=300)
+@shared_task(name="moderation.sweep_received", ignore_result=True, time_limit=300)
 def sweep_received() -> int:
     return services.screening_sweep()

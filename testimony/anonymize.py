@@ -17,11 +17,25 @@ RATE_KEY_BITS = 20
 # Headers that name a person's machine, network or path here. Everything matching a
 # forwarding prefix is removed too (X-Forwarded-*, X-Real-IP, Forwarded, CF-Connecting-IP...).
 _STRIP_EXACT = {
-    "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_PORT", "REMOTE_USER",
-    "HTTP_USER_AGENT", "HTTP_REFERER", "HTTP_COOKIE", "HTTP_FORWARDED", "HTTP_VIA",
-    "HTTP_X_REAL_IP", "HTTP_TRUE_CLIENT_IP", "HTTP_CF_CONNECTING_IP", "HTTP_CLIENT_IP",
-    "HTTP_X_CLIENT_IP", "HTTP_X_CLUSTER_CLIENT_IP", "HTTP_FROM",
-    "HTTP_SEC_CH_UA", "HTTP_SEC_CH_UA_MOBILE", "HTTP_SEC_CH_UA_PLATFORM",
+    "REMOTE_ADDR",
+    "REMOTE_HOST",
+    "REMOTE_PORT",
+    "REMOTE_USER",
+    "HTTP_USER_AGENT",
+    "HTTP_REFERER",
+    "HTTP_COOKIE",
+    "HTTP_FORWARDED",
+    "HTTP_VIA",
+    "HTTP_X_REAL_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_CLIENT_IP",
+    "HTTP_X_CLIENT_IP",
+    "HTTP_X_CLUSTER_CLIENT_IP",
+    "HTTP_FROM",
+    "HTTP_SEC_CH_UA",
+    "HTTP_SEC_CH_UA_MOBILE",
+    "HTTP_SEC_CH_UA_PLATFORM",
 }
 _STRIP_PREFIXES = ("HTTP_X_FORWARDED_", "HTTP_SEC_CH_UA_", "HTTP_X_ORIGINAL_FORWARDED")
 PLACEHOLDER_ADDR = "0.0.0.0"
@@ -37,7 +51,9 @@ def client_address(meta: dict) -> str:
     remote = meta.get("REMOTE_ADDR", "")
     if hops <= 0:
         return remote
-    chain = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    chain = [
+        part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
     # Each trusted proxy appended the address it saw; the one the outermost proxy saw is
     # the client, anything further left was written by the client itself.
     return chain[-hops] if len(chain) >= hops else remote
@@ -100,9 +116,22 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
-        "interest-cohort", "magnetometer", "microphone", "midi", "payment", "usb",
-        "browsing-topics", "serial", "bluetooth", "publickey-credentials-get",
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "browsing-topics",
+        "serial",
+        "bluetooth",
+        "publickey-credentials-get",
     )
 )
 

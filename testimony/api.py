@@ -24,7 +24,9 @@ class StrictSerializer(serializers.Serializer):
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
-            raise serializers.ValidationError({name: [self.error_messages["unknown"]] for name in sorted(unknown)})
+            raise serializers.ValidationError(
+                {name: [self.error_messages["unknown"]] for name in sorted(unknown)}
+            )
         return attrs
 
 
@@ -83,8 +85,12 @@ NOT_FOUND = _("No story was found for this receipt code. Please check it and try
 class ReceiptStatusApi(APIView):
     @extend_schema(
         request=ReceiptInput,
-        responses={200: inline_serializer("ReceiptStatus", {"status": serializers.CharField(),
-                                                            "message": serializers.CharField()})},
+        responses={
+            200: inline_serializer(
+                "ReceiptStatus",
+                {"status": serializers.CharField(), "message": serializers.CharField()},
+            )
+        },
     )
     def post(self, request):
         data = ReceiptInput(data=request.data)
@@ -116,8 +122,6 @@ def exception_handler(exc, context):
     from django.core.exceptions import RequestDataTooBig
 
     if isinstance(exc, RequestDataTooBig):
-        exc = exceptions.ValidationError(
-            {"detail": [_("The request is too large.")]}
-        )
+        exc = exceptions.ValidationError({"detail": [_("The request is too large.")]})
         exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     return drf_exception_handler(exc, context)

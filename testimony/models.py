@@ -62,7 +62,7 @@ class Installation(models.Model):
 
 
 class Story(models.Model):
-    """An anonymous story. It keeps the day it arrived and nothing finer (DESIGN.md, invariant 2)."""
+    """An anonymous story: it keeps the day it arrived and nothing finer (invariant 2)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     text = models.TextField(_("text"), blank=True)
@@ -122,6 +122,9 @@ class AuditEvent(models.Model):
                 name="story_events_carry_day_only",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.day or self.at}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -18,10 +18,26 @@ GROUPS, GROUP_LEN = 4, 5  # 20 characters x 5 bits = 100 bits of entropy
 
 _LOOKALIKES = str.maketrans(
     {
-        "O": "0", "I": "1", "L": "1", "U": "V",
+        "O": "0",
+        "I": "1",
+        "L": "1",
+        "U": "V",
         # Cyrillic capitals that look like Latin letters or digits
-        "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "0", "Р": "P",
-        "С": "C", "Т": "T", "Х": "X", "У": "Y", "З": "3", "Ү": "Y", "І": "1",
+        "А": "A",
+        "В": "B",
+        "Е": "E",
+        "К": "K",
+        "М": "M",
+        "Н": "H",
+        "О": "0",
+        "Р": "P",
+        "С": "C",
+        "Т": "T",
+        "Х": "X",
+        "У": "Y",
+        "З": "3",
+        "Ү": "Y",
+        "І": "1",
     }
 )
 
@@ -75,4 +91,6 @@ def candidates(code: str) -> list[Digest]:
     canonical = normalize(code)
     if canonical is None:
         return []
-    return [Digest(key_id, _hash(secret, canonical)) for key_id, secret in _keys(settings.RECEIPT_KEYS)]
+    return [
+        Digest(key_id, _hash(secret, canonical)) for key_id, secret in _keys(settings.RECEIPT_KEYS)
+    ]

@@ -21,15 +21,15 @@ _KEEP_CONTROLS = {"\n", "\t"}
 def strip_invisible(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(
-        ch
-        for ch in text
-        if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf")
+        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf")
     )
 
 
 def plain_text(text: str) -> str:
     # Invisible characters go before bleach too: its HTML parser turns controls into "?".
-    stripped = bleach.clean(strip_invisible(text), tags=[], attributes={}, strip=True, strip_comments=True)
+    stripped = bleach.clean(
+        strip_invisible(text), tags=[], attributes={}, strip=True, strip_comments=True
+    )
     return strip_invisible(unicodedata.normalize("NFC", html.unescape(stripped))).strip()
 
 

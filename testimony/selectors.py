@@ -38,4 +38,6 @@ def receipt_status(*, receipt: str) -> tuple[str, str] | None:
 
 
 def stories_awaiting_screening() -> list[str]:
-    return [str(pk) for pk in Story.objects.filter(status=Status.RECEIVED).values_list("id", flat=True)]
+    return [
+        str(pk) for pk in Story.objects.filter(status=Status.RECEIVED).values_list("id", flat=True)
+    ]

@@ -127,4 +127,3 @@ def story_withdraw(*, receipt: str) -> bool:
     story_erase(story=story)
     story_transition(story=story, to=Status.WITHDRAWN, action="withdrawn")
     return True
-

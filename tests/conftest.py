@@ -14,7 +14,9 @@ from config.celery import app as celery_app
 def service_reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -61,7 +63,9 @@ def captured_logs(caplog):
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
 
     def text() -> str:
-        return "\n".join(formatter.format(record) + repr(record.__dict__) for record in caplog.records)
+        return "\n".join(
+            formatter.format(record) + repr(record.__dict__) for record in caplog.records
+        )
 
     return text
 
@@ -74,10 +78,13 @@ def api(client):
         import json
 
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-        return client.post(path, data=data, content_type=extra.pop("content_type", "application/json"), **extra)
+        return client.post(
+            path, data=data, content_type=extra.pop("content_type", "application/json"), **extra
+        )
 
     return post
 
 
 def pytest_report_header(config):
-    return f"database: {settings.DATABASES['default']['ENGINE']}; broker: {settings.CELERY_BROKER_URL.split('@')[-1]}"
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return f"database: {engine}; broker: {settings.CELERY_BROKER_URL.split('@')[-1]}"

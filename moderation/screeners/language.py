@@ -20,7 +20,9 @@ def _detector():
 def detect(text: str) -> str:
     letters: dict[str, int] = {}
     for part in _detector().detect_multiple_languages_of(text):
-        letters[_CODES[part.language]] = letters.get(_CODES[part.language], 0) + part.end_index - part.start_index
+        letters[_CODES[part.language]] = (
+            letters.get(_CODES[part.language], 0) + part.end_index - part.start_index
+        )
     if not letters:
         return ""
     total = sum(letters.values())

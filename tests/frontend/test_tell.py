@@ -20,9 +20,10 @@ def send(client, lang="en", **fields):
     return client.post(f"/{lang}/tell/", data)
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("en", "Tell your story"),
-                                                ("ru", "Расскажите свою историю"),
-                                                ("kk", "Өз оқиғаңызды айтыңыз")])
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [("en", "Tell your story"), ("ru", "Расскажите свою историю"), ("kk", "Өз оқиғаңызды айтыңыз")],
+)
 def test_tell_page_speaks_each_language(client, lang, heading):
     response = client.get(f"/{lang}/tell/")
     assert response.status_code == 200

@@ -13,8 +13,11 @@ from tests.factories import SubmittedStoryFactory
         ("My husband shouted at me every night and I was afraid to go home.", "en"),
         ("Муж кричал на меня каждую ночь, и я боялась возвращаться домой.", "ru"),
         ("Күйеуім әр түні маған айқайлайтын, мен үйге қайтуға қорқатынмын.", "kk"),
-        ("Муж кричал на меня каждую ночь, и я боялась возвращаться домой. "
-         "My husband shouted at me every night and I was afraid to go home.", "mixed"),
+        (
+            "Муж кричал на меня каждую ночь, и я боялась возвращаться домой. "
+            "My husband shouted at me every night and I was afraid to go home.",
+            "mixed",
+        ),
     ],
 )
 def test_language_is_detected(text, expected):
@@ -28,7 +31,12 @@ def test_screening_records_the_language_and_moves_to_pending():
     story = Story.objects.get(id=story_id)
     assert story.status == Status.PENDING and story.language == "ru"
     finding = Finding.objects.get(story=story)
-    assert (finding.screener, finding.kind, finding.start, finding.end) == ("language", "ru", 0, len(story.text))
+    assert (finding.screener, finding.kind, finding.start, finding.end) == (
+        "language",
+        "ru",
+        0,
+        len(story.text),
+    )
 
 
 @pytest.mark.django_db

@@ -3,7 +3,10 @@ import pytest
 from testimony.models import Story
 
 STORIES = "/api/v1/stories/"
-GOOD = {"text": "He took my passport and my phone. I left anyway, and I am alive.", "consent": "wall"}
+GOOD = {
+    "text": "He took my passport and my phone. I left anyway, and I am alive.",
+    "consent": "wall",
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +98,10 @@ def test_unknown_receipt_gets_a_plain_not_found(api):
 
 def test_receipt_lookups_are_rate_limited(api, settings):
     settings.RECEIPT_LOOKUP_RATE_LIMIT = "3/h"
-    codes = [api("/api/v1/receipts/status/", {"receipt": "AAAAA-BBBBB-CCCCC-DDDDD"}).status_code
-             for _ in range(4)]
+    codes = [
+        api("/api/v1/receipts/status/", {"receipt": "AAAAA-BBBBB-CCCCC-DDDDD"}).status_code
+        for _ in range(4)
+    ]
     assert codes == [404, 404, 404, 429]
 
 

@@ -52,7 +52,9 @@ def test_withdrawal_vacuums_the_story_table_on_postgresql(api):
     def vacuums() -> int:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'testimony_story'")
+            cursor.execute(
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'testimony_story'"
+            )
             return cursor.fetchone()[0]
 
     receipt = tell(api)

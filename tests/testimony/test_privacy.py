@@ -18,8 +18,17 @@ MARKERS = {
     "HTTP_REFERER": "https://marker-referer.example/path",
     "HTTP_COOKIE": "marker_cookie=marker-cookie-value",
 }
-MARKER_VALUES = ["203.0.113.77", "198.51.100.23", "203.0.113.78", "198.51.100.24", "198.51.100.25",
-                 "marker-user-agent", "marker-referer", "marker-cookie-value", "marker_cookie"]
+MARKER_VALUES = [
+    "203.0.113.77",
+    "198.51.100.23",
+    "203.0.113.78",
+    "198.51.100.24",
+    "198.51.100.25",
+    "marker-user-agent",
+    "marker-referer",
+    "marker-cookie-value",
+    "marker_cookie",
+]
 TEXT = "My husband hit me for years. Nobody believed me, but I am telling it here now."
 
 
@@ -30,10 +39,17 @@ def token_from(html: str) -> str:
 def tell_both_ways(client):
     """One story through the HTML form and one through the API, all carrying marker metadata."""
     page = client.get("/en/tell/", **MARKERS)
-    form = client.post("/en/tell/", {"text": TEXT, "consent": "wall", "region": "",
-                                     "token": token_from(page.content.decode())}, **MARKERS)
-    api = client.post("/api/v1/stories/", {"text": TEXT + " (api)", "consent": "private"},
-                      content_type="application/json", **MARKERS)
+    form = client.post(
+        "/en/tell/",
+        {"text": TEXT, "consent": "wall", "region": "", "token": token_from(page.content.decode())},
+        **MARKERS,
+    )
+    api = client.post(
+        "/api/v1/stories/",
+        {"text": TEXT + " (api)", "consent": "private"},
+        content_type="application/json",
+        **MARKERS,
+    )
     assert form.status_code == 200 and api.status_code == 201
     return [page, form, api]
 
@@ -42,8 +58,14 @@ def tell_both_ways(client):
 def test_no_request_metadata_survives_intake(client, all_rows, captured_logs):
     responses = tell_both_ways(client)
     receipt = responses[2].json()["receipt"]
-    responses.append(client.post("/api/v1/receipts/status/", {"receipt": receipt},
-                                 content_type="application/json", **MARKERS))
+    responses.append(
+        client.post(
+            "/api/v1/receipts/status/",
+            {"receipt": receipt},
+            content_type="application/json",
+            **MARKERS,
+        )
+    )
     assert Story.objects.count() == 2
     assert Story.objects.exclude(status="received").count() == 2  # screening ran too
     stored, logged = all_rows(), captured_logs()
@@ -66,11 +88,15 @@ def test_survivor_responses_set_no_cookie_and_are_not_stored(client):
 def test_no_field_tied_to_a_story_is_finer_than_a_date():
     for model in apps.get_models():
         tied = model is Story or any(
-            isinstance(f, models.ForeignKey) and f.related_model is Story for f in model._meta.fields
+            isinstance(f, models.ForeignKey) and f.related_model is Story
+            for f in model._meta.fields
         )
         if tied:
-            finer = [f.name for f in model._meta.fields
-                     if isinstance(f, (models.DateTimeField, models.TimeField))]
+            finer = [
+                f.name
+                for f in model._meta.fields
+                if isinstance(f, (models.DateTimeField, models.TimeField))
+            ]
             assert finer == [], f"{model.__name__} has {finer}"
 
 
