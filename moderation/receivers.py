@@ -4,7 +4,7 @@ from testimony.signals import story_received
 
 
 def _enqueue_screening(sender, story_id: str, **kwargs) -> None:
-    from moderation.services import screening_enqueue
+    from moderation.screening import screening_enqueue
 
     screening_enqueue(story_id=story_id)
 

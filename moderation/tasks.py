@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from moderation import services
+from moderation import screening
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
@@ -22,9 +22,9 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
     ignore_result=True,
 )
 def screen_story(story_id: str) -> None:
-    services.story_screen(story_id=story_id)
+    screening.story_screen(story_id=story_id)
 
 
 @shared_task(name="moderation.sweep_received", ignore_result=True, time_limit=300)
 def sweep_received() -> int:
-    return services.screening_sweep()
+    return screening.screening_sweep()

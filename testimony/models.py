@@ -80,6 +80,20 @@ class Story(models.Model):
     screening_incomplete = models.BooleanField(_("screening incomplete"), default=False)
     version = models.PositiveIntegerField(default=1)
 
+    # Review and publication. The wall shows `published_text` (the redacted text), never `text`.
+    published_text = models.TextField(_("published text"), blank=True)
+    labels = models.JSONField(_("content-warning labels"), default=list, blank=True)
+    installations = models.ManyToManyField(
+        Installation, blank=True, related_name="stories", verbose_name=_("shown at")
+    )
+    # The kiosk's installation, when told there: that installation's screens wait longer.
+    told_at = models.ForeignKey(
+        Installation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The one exact time on a story (approval plus a random delay); cleared on publication.
+    publish_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")

@@ -113,6 +113,9 @@ def story_erase(*, story: Story) -> None:
             continue
         model._default_manager.filter(**{relation.field.name: story}).delete()
     story.text = ""
+    story.published_text = ""
+    story.publish_at = None
+    story.installations.clear()
     transaction.on_commit(erasure.after_erasure)
 
 

@@ -88,3 +88,49 @@ def api(client):
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"]
     return f"database: {engine}; broker: {settings.CELERY_BROKER_URL.split('@')[-1]}"
+
+
+# --- Browser tests: one Chromium for the whole run, a fresh context per test -------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_service("Debian's Chromium (apt-get install chromium)", os.path.exists(CHROMIUM))
+    # Playwright's sync API runs an event loop in this thread; the ORM calls tests make
+    # around it are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """new_page(javascript=True, **context_options) -> a Page in its own fresh context."""
+    contexts = []
+
+    def make(javascript: bool = True, **options):
+        context = browser.new_context(
+            java_script_enabled=javascript, base_url=live_server.url, **options
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

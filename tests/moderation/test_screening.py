@@ -2,7 +2,7 @@ import pytest
 
 from moderation.models import Finding
 from moderation.screeners import language
-from moderation.services import screening_sweep, story_screen
+from moderation.screening import screening_sweep, story_screen
 from testimony.models import Status, Story
 from tests.factories import SubmittedStoryFactory
 

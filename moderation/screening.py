@@ -1,4 +1,4 @@
-"""Moderation's writes: screening now; review, claims and decisions build on it."""
+"""The screening pipeline: run the screeners on a received story, record findings, route it."""
 
 import logging
 

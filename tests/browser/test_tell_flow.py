@@ -1,0 +1,20 @@
+import re
+
+import pytest
+
+from testimony.models import Story
+
+pytestmark = pytest.mark.browser
+
+TEXT = "I kept silent for years. Today I write it down, and I hope another woman reads it."
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_story_can_be_told_in_the_browser(new_page, javascript):
+    page = new_page(javascript=javascript)
+    page.goto("/en/tell/")
+    page.fill("textarea[name=text]", TEXT)
+    page.click("button[type=submit]")
+    receipt = page.locator("#receipt-code").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}", receipt.strip())
+    assert Story.objects.filter(text=TEXT).count() == 1
