@@ -1,0 +1,18 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY config config
+COPY testimony testimony
+COPY moderation moderation
+COPY frontend frontend
+COPY locale locale
+COPY manage.py ./
+# Throw-away secrets for the build steps only: the real ones come from the environment.
+RUN pip install --no-cache-dir . \
+ && export SECRET_KEY=build-only RECEIPT_KEYS=build:build-only \
+ && python manage.py compile_translations \
+ && python manage.py collectstatic --noinput
+RUN useradd --system untold && mkdir -p var && chown untold var
+USER untold
+EXPOSE 8000
