@@ -18,6 +18,7 @@ messages: $(VENV)/.installed
 run: $(VENV)/.installed messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py serve --port $(PORT)
 
 # The whole suite on the configured database (PostgreSQL when DATABASE_URL is set, as in CI);
