@@ -220,7 +220,7 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 # and benchmarks; without JavaScript the form's time lock stands in for it.
 POW_ENABLED = env.bool("POW_ENABLED", default=True)
 # Work per story: the browser tries on average half this many SHA-256 hashes.
-POW_MAX_NUMBER = env.int("POW_MAX_NUMBER", default=50_000)
+POW_MAX_NUMBER = env.int("POW_MAX_NUMBER", default=10_000)
 # While more stories than this arrive (or a rate key is over its limit), work is multiplied.
 POW_FLOOD_RATE = env("POW_FLOOD_RATE", default="60/h")
 POW_FLOOD_FACTOR = env.int("POW_FLOOD_FACTOR", default=10)
