@@ -20,7 +20,9 @@ def first_load(client, path: str = "/ru/tell/") -> dict[str, tuple[int, int]]:
     html = client.get(path).content
     text = html.decode()
     sizes = {path: (len(html), len(html))}
-    urls = re.findall(r'<(?:link rel="stylesheet"|script[^>]*) (?:href|src)="(/static/[^"]+)"', text)
+    urls = re.findall(
+        r'<(?:link rel="stylesheet"|script[^>]*) (?:href|src)="(/static/[^"]+)"', text
+    )
     urls += re.findall(r'data-worker="(/static/[^"]+)"', text)
     for url in dict.fromkeys(urls):
         path_on_disk = finders.find(url.removeprefix("/static/"))
