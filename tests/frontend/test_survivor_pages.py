@@ -178,3 +178,17 @@ def test_survivor_pages_set_no_cookie(client):
     for page in PAGES:
         response = client.get(page.format(lang="ru"))
         assert "Set-Cookie" not in response.headers and not response.cookies
+
+
+def test_operators_manage_help_resources_in_the_admin(admin_client):
+    response = admin_client.get("/admin/testimony/helpresource/?verified__exact=0")
+    assert response.status_code == 200
+    assert "Emergency services" in response.content.decode()
+    resource = HelpResource.objects.get(phone="112", language="en")
+    response = admin_client.post(
+        "/admin/testimony/helpresource/",
+        {"action": "mark_verified", "_selected_action": [resource.pk]},
+    )
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.verified is True
