@@ -215,3 +215,20 @@ CELERY_BEAT_SCHEDULE = {
     "screening-sweep": {"task": "moderation.sweep_received", "schedule": SCREENING_SWEEP_SECONDS},
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+
+# --- Survivor side: abuse controls that keep no trace, quick exit -----------------------------
+# Proof of work (ALTCHA) on the tell form and the intake API. Off only for local development
+# and benchmarks; without JavaScript the form's time lock stands in for it.
+POW_ENABLED = env.bool("POW_ENABLED", default=True)
+# Work per story: the browser tries on average half this many SHA-256 hashes.
+POW_MAX_NUMBER = env.int("POW_MAX_NUMBER", default=10_000)
+# While more stories than this arrive (or a rate key is over its limit), work is multiplied.
+POW_FLOOD_RATE = env("POW_FLOOD_RATE", default="60/h")
+POW_FLOOD_FACTOR = env.int("POW_FLOOD_FACTOR", default=10)
+POW_CHALLENGE_SECONDS = env.int("POW_CHALLENGE_SECONDS", default=600)
+# Without a proof of work, a form sent sooner than this after it was served is asked to wait.
+FORM_TIME_LOCK_SECONDS = env.int("FORM_TIME_LOCK_SECONDS", default=20)
+INTAKE_RATE_LIMIT = env("INTAKE_RATE_LIMIT", default="10/h")
+INTAKE_GLOBAL_RATE_LIMIT = env("INTAKE_GLOBAL_RATE_LIMIT", default="600/h")
+# Where the quick-exit button and Esc twice take her: an ordinary, neutral site.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com/")

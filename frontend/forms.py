@@ -44,3 +44,11 @@ class ReceiptForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={**_NO_LEARNING, "autocapitalize": "characters"}),
     )
+
+
+class RegionForm(forms.Form):
+    region = forms.ChoiceField(
+        label=_("Your region"),
+        choices=[("", _("All of Kazakhstan"))] + list(Region.choices),
+        required=False,
+    )

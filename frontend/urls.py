@@ -6,4 +6,6 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("tell/", views.tell, name="tell"),
     path("receipt/", views.receipt, name="receipt"),
+    path("help/", views.resources, name="resources"),
+    path("anonymity/", views.anonymity, name="anonymity"),
 ]

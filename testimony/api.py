@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from testimony import idempotency, ratelimit
+from testimony import abuse, idempotency, proofofwork, ratelimit
 from testimony.models import Channel, Consent, Region
 from testimony.sanitize import clean_story_text
 from testimony.selectors import receipt_status
@@ -47,6 +47,8 @@ class StoryCreateApi(APIView):
         text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
         region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
         consent = serializers.ChoiceField(choices=Consent.choices)
+        # A solved challenge from GET /api/v1/challenge/ (required unless POW_ENABLED=false).
+        altcha = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
 
     class Output(serializers.Serializer):
         receipt = serializers.CharField()
@@ -56,14 +58,38 @@ class StoryCreateApi(APIView):
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        payload = fields.pop("altcha", "")
 
         def submit() -> dict:
-            done = story_submit(**data.validated_data, channel=Channel.API)
+            try:
+                proof = abuse.proof_check(payload)
+                abuse.intake_admit(request=request, proof=proof)
+            except proofofwork.ProofRefused as exc:
+                raise serializers.ValidationError({"altcha": [exc.message]}) from exc
+            except abuse.IntakeRefused as exc:
+                raise exceptions.Throttled(detail=exc.message) from exc
+            done = story_submit(**fields, channel=Channel.API)
             return {"receipt": done.receipt, "status": done.status}
 
         key = request.headers.get("Idempotency-Key", "")
         answer = idempotency.once(f"api:{key}", submit) if key else submit()
         return Response(answer, status=status.HTTP_201_CREATED)
+
+
+class ChallengeApi(APIView):
+    """A proof-of-work challenge for POST /api/v1/stories/ (the `altcha` field)."""
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Challenge",
+                {"parameters": serializers.DictField(), "signature": serializers.CharField()},
+            )
+        }
+    )
+    def get(self, request):
+        return Response(abuse.challenge_for(request))
 
 
 class ReceiptInput(StrictSerializer):

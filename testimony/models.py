@@ -78,6 +78,9 @@ class Story(models.Model):
     receipt_hash = models.CharField(max_length=64, unique=True)
     urgent = models.BooleanField(_("urgent"), default=False)
     screening_incomplete = models.BooleanField(_("screening incomplete"), default=False)
+    # Sent without a proof of work (no JavaScript, or a browser that cannot run it): only the
+    # form's time lock slowed it down, so moderators look at it with that in mind.
+    no_proof_of_work = models.BooleanField(_("sent without proof of work"), default=False)
     version = models.PositiveIntegerField(default=1)
 
     # Review and publication. The wall shows `published_text` (the redacted text), never `text`.
@@ -147,3 +150,55 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+class ResourceKind(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    POLICE = "police", _("Police")
+    HELPLINE = "helpline", _("Helpline")
+    CRISIS_CENTRE = "crisis-centre", _("Crisis centre")
+    LEGAL = "legal", _("Legal help")
+
+
+class HelpResource(models.Model):
+    """A helpline or crisis centre shown to survivors, per region (blank: the whole country)
+    and language. Managed by the operator in the admin; each entry is checked before going live.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=ResourceKind.choices)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    url = models.URLField(_("web address"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    hours = models.CharField(_("hours"), max_length=100, blank=True)
+    region = models.CharField(
+        _("region"),
+        max_length=32,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("Leave empty for the whole country."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of this entry's name and description."),
+    )
+    # Shown first, with a plain sentence about immediate help, when a story speaks of danger.
+    emergency = models.BooleanField(_("call first in danger"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("shown"), default=True)
+    verified = models.BooleanField(
+        _("verified"),
+        default=False,
+        help_text=_("Call the number and check every detail before going live, then tick this."),
+    )
+
+    class Meta:
+        verbose_name = _("help resource")
+        verbose_name_plural = _("help resources")
+        ordering = ["-emergency", "order", "name"]
+        indexes = [models.Index(fields=["language", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone or self.url})"

@@ -33,3 +33,18 @@ def hit(scope: str, key: str, rate: str) -> bool:
     except ValueError:  # expired between add and incr
         cache.add(name, 1, timeout=min(window, 86400))
         return True
+
+
+def count(scope: str, key: str, rate: str) -> int:
+    """How many requests the key has made in the current window (0 when limits are off)."""
+    parsed = parse_rate(rate)
+    if parsed is None:
+        return 0
+    _, window = parsed
+    now = int(timezone.now().timestamp())
+    return int(cache.get(f"rl:{scope}:{key}:{now // window}") or 0)
+
+
+def limit_of(rate: str) -> int | None:
+    parsed = parse_rate(rate)
+    return None if parsed is None else parsed[0]

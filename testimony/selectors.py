@@ -1,9 +1,10 @@
 """Reads of stories."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from testimony import receipts
-from testimony.models import Status, Story
+from testimony.models import HelpResource, Status, Story
 
 # What a survivor is told about her story, in plain words. Held and pending look the same
 # to her: "held" is a moderator's word for a suspected flood.
@@ -41,3 +42,18 @@ def stories_awaiting_screening() -> list[str]:
     return [
         str(pk) for pk in Story.objects.filter(status=Status.RECEIVED).values_list("id", flat=True)
     ]
+
+
+def help_resources(
+    *, language: str, region: str = "", emergency_first: bool = False
+) -> list[HelpResource]:
+    """Helplines in this language for the region and for the whole country: the region's own
+    first, then the country's; with emergency_first, the emergency numbers before all of them."""
+    places = Q(region="") | Q(region=region) if region else Q(region="")
+    found = HelpResource.objects.filter(places, active=True, language=language)
+
+    def rank(resource: HelpResource):
+        first = not resource.emergency if emergency_first else False
+        return (first, resource.region == "", resource.order, resource.name)
+
+    return sorted(found, key=rank)

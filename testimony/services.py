@@ -44,6 +44,7 @@ def story_submit(
     channel: str,
     region: str = "",
     installation: Installation | None = None,
+    no_proof_of_work: bool = False,
 ) -> Submitted:
     """Store an anonymous story and queue it for screening. Returns the receipt, shown once."""
     clean = clean_story_text(text)
@@ -57,6 +58,7 @@ def story_submit(
         received_on=timezone.localdate(),  # a day, never a time (invariant 2)
         receipt_key_id=stored.key_id,
         receipt_hash=stored.value,
+        no_proof_of_work=no_proof_of_work,
     )
     story_id = str(story.id)
     transaction.on_commit(lambda: story_received.send(sender=Story, story_id=story_id))

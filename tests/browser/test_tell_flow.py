@@ -10,7 +10,8 @@ TEXT = "I kept silent for years. Today I write it down, and I hope another woman
 
 
 @pytest.mark.parametrize("javascript", [True, False])
-def test_a_story_can_be_told_in_the_browser(new_page, javascript):
+def test_a_story_can_be_told_in_the_browser(new_page, javascript, settings):
+    settings.FORM_TIME_LOCK_SECONDS = 0  # without JavaScript, no wait (test_survivor.py has it)
     page = new_page(javascript=javascript)
     page.goto("/en/tell/")
     page.fill("textarea[name=text]", TEXT)

@@ -1,0 +1,85 @@
+"""Abuse controls of the survivor-facing intake (web form and API) that keep no trace.
+
+Everything here keys on `request.rate_key` (20 bits of an HMAC of the address, DESIGN.md
+invariant 7) and lives only in the cache with a TTL of at most a day.
+
+- A per-key limit (INTAKE_RATE_LIMIT) and a global ceiling (INTAKE_GLOBAL_RATE_LIMIT).
+- Shared addresses are not locked out. A key over its limit is not refused when the story
+  comes with a proof of work solved at the raised difficulty (the challenge endpoint hands
+  those out to keys over their limit): one busy Tor exit or campus network costs each of its
+  writers a few more seconds instead of shutting them all out. Requests to the onion service
+  all arrive from the local Tor daemon, one address for every Tor user, so the per-key limit
+  does not apply to them at all; the global ceiling, the proof of work and the time lock do.
+- While more stories than POW_FLOOD_RATE arrive, every new challenge is harder.
+
+The kiosk (a registered device) does not pass through here.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from testimony import proofofwork, ratelimit
+
+SLOW_DOWN = _(
+    "Many stories have been sent from your network in the last hour, so we have to pause "
+    "for a while. Your story is still here and nothing was lost. Please try again later."
+)
+BUSY = _(
+    "Very many stories are arriving right now. Your story is still here and nothing was lost. "
+    "Please wait a little and press “Send” again."
+)
+_KEY_SCOPE = "intake"
+_ALL_SCOPE = "intake-all"
+_FLOOD_SCOPE = "intake-flood"
+_ALL = "all"
+
+
+class IntakeRefused(Exception):
+    def __init__(self, message, code: str):
+        super().__init__(code)
+        self.message = message
+        self.code = code
+
+
+def shared_address(request) -> bool:
+    """True for requests that share one address with every other user of their route."""
+    host = request.get_host().split(":", 1)[0].lower()
+    return host.endswith(".onion")
+
+
+def _over(scope: str, key: str, rate: str) -> bool:
+    limit = ratelimit.limit_of(rate)
+    return limit is not None and ratelimit.count(scope, key, rate) >= limit
+
+
+def under_flood() -> bool:
+    return _over(_FLOOD_SCOPE, _ALL, settings.POW_FLOOD_RATE)
+
+
+def key_over_limit(request) -> bool:
+    if shared_address(request):
+        return False
+    return _over(_KEY_SCOPE, request.rate_key, settings.INTAKE_RATE_LIMIT)
+
+
+def challenge_for(request) -> dict:
+    """A proof-of-work challenge, harder under flood or for a key over its limit."""
+    return proofofwork.challenge_issue(raised=under_flood() or key_over_limit(request))
+
+
+def intake_admit(*, request, proof: proofofwork.Proof | None) -> None:
+    """Count one story about to be stored, or raise IntakeRefused with a kind message."""
+    if not shared_address(request):
+        within = ratelimit.hit(_KEY_SCOPE, request.rate_key, settings.INTAKE_RATE_LIMIT)
+        if not within and not (proof is not None and proof.raised):
+            raise IntakeRefused(SLOW_DOWN, "rate_limited")
+    if not ratelimit.hit(_ALL_SCOPE, _ALL, settings.INTAKE_GLOBAL_RATE_LIMIT):
+        raise IntakeRefused(BUSY, "busy")
+    ratelimit.hit(_FLOOD_SCOPE, _ALL, settings.POW_FLOOD_RATE)
+
+
+def proof_check(payload: str | None) -> proofofwork.Proof | None:
+    """The proof that came with a story; None when proof of work is off."""
+    if not settings.POW_ENABLED:
+        return None
+    return proofofwork.proof_verify(payload or "")

@@ -1,0 +1,194 @@
+"""Help resources, the danger-shaped confirmation, the new pages, quick exit and neutral titles."""
+
+import re
+
+import pytest
+
+from frontend import views
+from moderation.models import Finding
+from testimony.models import AuditEvent, HelpResource, Story
+from tests.frontend.conftest import form_token
+
+pytestmark = pytest.mark.django_db
+
+CALM = "I was afraid for eleven years. Today I am writing it down for the first time."
+DANGER = "He said he will kill me if I leave. I am writing this while he sleeps."
+PAGES = ["/{lang}/", "/{lang}/tell/", "/{lang}/receipt/", "/{lang}/help/", "/{lang}/anonymity/"]
+
+
+def tell(client, text, lang="en", region=""):
+    data = {"text": text, "consent": "wall", "region": region, "token": form_token(client, lang)}
+    return client.post(f"/{lang}/tell/", data)
+
+
+def phones_in_order(html: str) -> list[str]:
+    return re.findall(r'class="phone">([^<]+)<', html)
+
+
+def test_seed_helplines_exist_in_each_language_and_wait_for_verification():
+    for lang in ("kk", "ru", "en"):
+        seeded = HelpResource.objects.filter(language=lang, region="")
+        assert sorted(seeded.values_list("phone", flat=True)) == ["102", "111", "112", "150"]
+        assert not seeded.filter(verified=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("en", "Emergency services"), ("ru", "Экстренные службы"), ("kk", "Шұғыл қызметтер")],
+)
+def test_the_resources_page_speaks_each_language(client, lang, name):
+    html = client.get(f"/{lang}/help/").content.decode()
+    assert name in html and 'href="tel:112"' in html
+
+
+def test_the_resources_page_shows_the_chosen_region_first(client):
+    HelpResource.objects.create(
+        name="Karaganda crisis centre",
+        kind="crisis-centre",
+        phone="+7 700 000 0000",
+        region="karaganda",
+        language="en",
+    )
+    html = client.get("/en/help/?region=karaganda").content.decode()
+    assert phones_in_order(html)[0] == "+7 700 000 0000"
+    elsewhere = client.get("/en/help/?region=astana").content.decode()
+    assert "Karaganda crisis centre" not in elsewhere and "112" in elsewhere
+
+
+def test_the_confirmation_shows_the_regions_helplines(client):
+    HelpResource.objects.create(
+        name="Karaganda crisis centre",
+        kind="crisis-centre",
+        phone="+7 700 000 0000",
+        region="karaganda",
+        language="en",
+    )
+    html = tell(client, CALM, region="karaganda").content.decode()
+    assert "People who can help" in html
+    phones = phones_in_order(html)
+    assert phones[0] == "+7 700 000 0000" and "111" in phones and "112" in phones
+    assert "If you are in danger right now" not in html
+
+
+def test_a_danger_text_puts_emergency_numbers_first_with_a_plain_sentence(client):
+    HelpResource.objects.create(
+        name="Karaganda crisis centre",
+        kind="crisis-centre",
+        phone="+7 700 000 0000",
+        region="karaganda",
+        language="en",
+    )
+    html = tell(client, DANGER, region="karaganda").content.decode()
+    assert "If you are in danger right now, call 112." in html
+    phones = phones_in_order(html)
+    assert phones[:2] == ["112", "102"]
+    assert "+7 700 000 0000" in phones
+    # The sentence about immediate help comes before the receipt.
+    assert html.index("call 112") < html.index('id="receipt-code"')
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Он сказал, что убьёт меня, если я уйду. Я пишу это, пока он спит."),
+        ("kk", "Ол мені өлтіремін деп қорқытты. Мен мұны ол ұйықтап жатқанда жазып отырмын."),
+    ],
+)
+def test_danger_words_are_found_in_russian_and_kazakh(client, lang, text):
+    html = tell(client, text, lang=lang).content.decode()
+    assert phones_in_order(html)[:2] == ["112", "102"]
+
+
+def test_the_danger_result_is_never_stored(client):
+    tell(client, DANGER)
+    story = Story.objects.get()
+    assert story.urgent is False
+    assert not Finding.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_failing_danger_check_shows_emergency_numbers_first(client, monkeypatch, caplog):
+    monkeypatch.setattr(views, "DANGER_SCREENER", "moderation.screeners.no_such_module")
+    html = tell(client, CALM).content.decode()
+    assert phones_in_order(html)[:2] == ["112", "102"]
+    assert CALM not in caplog.text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_has_a_quick_exit_a_neutral_title_and_no_inline_code(
+    client, settings, lang, page
+):
+    settings.QUICK_EXIT_URL = "https://weather.example/today"
+    response = client.get(page.format(lang=lang))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # A plain link first of all, so it works without JavaScript.
+    assert re.search(
+        r'<a class="quick-exit" id="quick-exit" href="https://weather.example/today"', html
+    )
+    titles = {"en": "Notes", "ru": "Заметки", "kk": "Жазбалар"}
+    assert re.findall(r"<title>([^<]*)</title>", html) == [titles[lang]]
+    assert "frontend/site.js" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", html)
+    assert not re.search(r"\sstyle=", html) and "<style" not in html
+    assert f'href="/{lang}/anonymity/#history"' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("en", "How your anonymity is protected"),
+        ("ru", "Как защищена ваша анонимность"),
+        ("kk", "Сіздің анонимдігіңіз қалай қорғалады"),
+    ],
+)
+def test_the_anonymity_page_says_what_is_kept_and_how_to_clear_history(client, lang, heading):
+    html = client.get(f"/{lang}/anonymity/").content.decode()
+    assert heading in html and 'id="history"' in html
+
+
+def test_the_consent_text_is_honest_before_she_sends(client):
+    html = client.get("/en/tell/").content.decode()
+    consent = html[html.index("Before you send") : html.index('type="submit"')]
+    assert "may recognise your story even without names" in consent
+    assert "may remove names, places" in consent
+    assert "at least half an hour" in consent
+    assert "withdraw it at any time" in consent
+
+
+def test_a_paused_intake_says_it_is_closed_and_shows_help(client, monkeypatch):
+    monkeypatch.setattr(views, "intake_is_paused", lambda: True)
+    html = client.get("/en/tell/").content.decode()
+    assert "not taking new stories" in html and 'href="tel:112"' in html
+    assert 'name="text"' not in html
+
+
+def test_a_story_sent_while_paused_is_kept_on_the_page_and_not_stored(client, monkeypatch):
+    token = form_token(client)
+    monkeypatch.setattr(views, "intake_is_paused", lambda: True)
+    response = client.post(
+        "/en/tell/", {"text": CALM, "consent": "wall", "region": "", "token": token}
+    )
+    assert response.status_code == 503
+    assert CALM in response.content.decode()
+    assert Story.objects.count() == 0
+
+
+def test_survivor_pages_set_no_cookie(client):
+    for page in PAGES:
+        response = client.get(page.format(lang="ru"))
+        assert "Set-Cookie" not in response.headers and not response.cookies
+
+
+def test_operators_manage_help_resources_in_the_admin(admin_client):
+    response = admin_client.get("/admin/testimony/helpresource/?verified__exact=0")
+    assert response.status_code == 200
+    assert "Emergency services" in response.content.decode()
+    resource = HelpResource.objects.get(phone="112", language="en")
+    response = admin_client.post(
+        "/admin/testimony/helpresource/",
+        {"action": "mark_verified", "_selected_action": [resource.pk]},
+    )
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.verified is True
