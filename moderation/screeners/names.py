@@ -1,0 +1,183 @@
+"""Person names (and, from natasha, places and organisations) for the pii screener.
+
+Russian runs through natasha's NER, which loads its models from the installed package (no
+network) once per process. Kazakh and English, and Latin-script Russian, use a gazetteer of
+first names, surname endings (-ов/-ова/-ев/-ева/-ин/-ина, -ұлы/-қызы, -uly/-kyzy) with
+capitalisation, patronymics, and cue words ("его зовут", "оның аты", "named").
+"""
+
+import re
+from functools import cache
+
+from moderation.models import Severity
+from moderation.screeners.text import Token, tokens, word_set
+
+CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
+SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
+SURNAME_ENDINGS_CYRILLIC = (
+    "ов", "ова", "ову", "овым", "ев", "ева", "еву", "евым", "ёв", "ёва", "ин", "ина", "ину",
+    "иным", "ский", "ская", "ской", "цкий", "цкая", "ұлы", "қызы", "улы", "кызы",
+)  # fmt: skip
+SURNAME_ENDINGS_LATIN = (
+    "ov", "ova", "ev", "eva", "yev", "yeva", "in", "ina", "sky", "skaya", "skiy", "skii",
+    "uly", "ulu", "kyzy", "qyzy", "kizi", "ovich", "ovna", "evich", "evna",
+)  # fmt: skip
+PATRONYMIC_ENDINGS = ("ович", "овна", "евич", "евна", "ична", "ovich", "ovna", "evich", "evna")
+# A capitalised word right after one of these is a name.
+CUES = re.compile(
+    r"(?:зовут|звали|имя|по имени|named|called|name is|name was|аты|атты|есімі|есімді|aty|esimi)"
+    r"\s+$",
+    re.IGNORECASE,
+)
+NOT_NAMES = frozenset(
+    {"бог", "аллах", "god", "allah", "мама", "папа", "mom", "dad", "полиция", "police"}
+)
+MIN_SURNAME = 5
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    return word_set("first_names.txt")
+
+
+@cache
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@cache
+def _natasha():
+    from natasha import NewsEmbedding, NewsNERTagger
+
+    return NewsNERTagger(NewsEmbedding())
+
+
+def _russian_tags(word: str) -> set[str]:
+    """Grammemes of the likeliest parses of a Cyrillic word (Name, Surn, Patr, Geox...)."""
+    tags: set[str] = set()
+    for parse in _morph().parse(word)[:2]:
+        tags |= set(str(parse.tag).replace(" ", ",").split(","))
+    return tags
+
+
+def _common_russian_word(word: str) -> bool:
+    parses = _morph().parse(word.lower())
+    top = parses[0]
+    return (
+        top.is_known and not ({"Name", "Surn", "Patr"} & set(top.tag.grammemes)) and top.score > 0.5
+    )
+
+
+def _surname_like(token: Token) -> bool:
+    word = token.text
+    lower = word.lower()
+    if len(word) < MIN_SURNAME or not word[:1].isupper() or word.isupper():
+        return False
+    if CYRILLIC.search(word):
+        if not lower.endswith(SURNAME_ENDINGS_CYRILLIC):
+            return False
+        return not _common_russian_word(word)
+    return lower.endswith(SURNAME_ENDINGS_LATIN)
+
+
+def _patronymic(token: Token) -> bool:
+    return token.text[:1].isupper() and token.text.lower().endswith(PATRONYMIC_ENDINGS)
+
+
+def _first_name(token: Token) -> bool:
+    return (
+        token.text[:1].isupper()
+        and not token.text.isupper()
+        and token.folded in _first_names()
+        and token.folded not in NOT_NAMES
+    )
+
+
+def _gazetteer(text: str) -> list[tuple[int, int, str]]:
+    words = tokens(text)
+    marks: list[str | None] = [None] * len(words)
+    for i, token in enumerate(words):
+        if _first_name(token):
+            marks[i] = "first name"
+        elif _patronymic(token):
+            marks[i] = "patronymic"
+        elif _surname_like(token):
+            # A surname-shaped first word of a sentence needs a neighbour that is a name.
+            marks[i] = "surname pattern"
+        elif (
+            token.text[:1].isupper()
+            and not token.text.isupper()
+            and CUES.search(text[max(0, token.start - 20) : token.start])
+        ):
+            marks[i] = "name after a cue word"
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        if marks[i] is None:
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < len(words)
+            and marks[j + 1] is not None
+            and text[words[j].end : words[j + 1].start].strip() in ("", "-")
+        ):
+            j += 1
+        rules = {marks[k] for k in range(i, j + 1)}
+        lone_surname = rules == {"surname pattern"} and i == j
+        if not (lone_surname and words[i].sentence_start):
+            detail = "person name: " + ", ".join(sorted(r for r in rules if r))
+            spans.append((words[i].start, words[j].end, detail))
+        i = j + 1
+    return spans
+
+
+def _ner_sentences(text: str) -> list[tuple[int, str]]:
+    """Sentences worth the NER's time: Cyrillic ones with a capitalised word that is not just
+    the first word of the sentence, or whose first word is not a common word."""
+    chosen = []
+    for match in SENTENCE.finditer(text):
+        sentence = match.group()
+        if not CYRILLIC.search(sentence):
+            continue
+        words = tokens(sentence)
+        if any(w.text[:1].isupper() and (i > 0 or not _common_russian_word(w.text))
+               for i, w in enumerate(words)):  # fmt: skip
+            chosen.append((match.start(), sentence))
+    return chosen
+
+
+NER_KINDS = {
+    "PER": ("person", Severity.HIGH, "person name (NER)"),
+    "LOC": ("place", Severity.LOW, "place (NER)"),
+    "ORG": ("workplace", Severity.MEDIUM, "organisation (NER)"),
+}
+
+
+def _ner(text: str) -> list[tuple[str, Severity, int, int, str]]:
+    chosen = _ner_sentences(text)
+    if not chosen:
+        return []
+    found = []
+    tagger = _natasha()
+    for (offset, _), markup in zip(chosen, tagger.map([s for _, s in chosen]), strict=True):
+        for span in markup.spans:
+            kind, severity, detail = NER_KINDS[span.type]
+            found.append((kind, severity, offset + span.start, offset + span.stop, detail))
+    return found
+
+
+def find(text: str, language: str) -> list[tuple[str, Severity, int, int, str]]:
+    found = [("person", Severity.HIGH, s, e, d) for s, e, d in _gazetteer(text)]
+    if language in ("ru", "mixed", "") and CYRILLIC.search(text):
+        found += _ner(text)
+    return found
+
+
+def warm_up() -> None:
+    """Load the models now (before the worker forks, or before the first story)."""
+    _first_names()
+    _morph().parse("проверка")
+    _natasha()

@@ -1,0 +1,207 @@
+"""Folding: one rough Latin spelling for Kazakh and Russian in either script, with offsets kept.
+
+Survivors write Kazakh in Cyrillic, in the official Latin alphabet and in ad-hoc Latin
+("oltiremin", "zherim zhok"); Russian is often typed in Latin letters ("ub'yet menya").
+Every word list is folded with the same function as the story, so "убьёт", "ub'yot" and
+"ubyot" meet in the middle, and one list per language covers both scripts. `Folded.source`
+maps a span of the folded text back to code-point offsets of the original.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+LANGUAGES = ("kk", "ru", "en")
+
+_CHARS = {
+    # Cyrillic (Russian and Kazakh)
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "й": "i", "і": "i", "к": "k", "қ": "k", "л": "l", "м": "m",
+    "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ұ": "u", "ү": "u", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    # Latin: Kazakh's official letters and common stand-ins
+    "ä": "a", "á": "a", "ğ": "g", "ǵ": "g", "ı": "i", "ñ": "n", "ń": "n", "ö": "o", "ó": "o",
+    "ş": "sh", "ū": "u", "ú": "u", "ü": "u", "ç": "ch", "q": "k", "j": "zh", "y": "i",
+    "x": "h", "w": "u", "'": "", "’": "", "`": "", "ʼ": "",
+}  # fmt: skip
+# Spellings of one sound that differ between scripts and habits, after the letters above.
+_SEQUENCES = [("kh", "h"), ("shch", "sh"), ("sch", "sh"), ("ie", "e"), ("ii", "i"), ("gh", "g")]
+_SEQUENCE_RE = re.compile("|".join(re.escape(a) for a, _ in _SEQUENCES))
+_SEQUENCE_TO = dict(_SEQUENCES)
+
+
+@dataclass(frozen=True)
+class Folded:
+    text: str
+    starts: tuple[int, ...]  # for each folded character, where its source begins
+    ends: tuple[int, ...]  # and where it ends
+
+    def source(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            return self.starts[start], self.starts[start]
+        return self.starts[start], self.ends[end - 1]
+
+
+def fold(text: str) -> Folded:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, char in enumerate(text.lower()):
+        mapped = _CHARS.get(char, char)
+        for piece in mapped:
+            out.append(piece)
+            starts.append(index)
+            ends.append(index + 1)
+    folded = "".join(out)
+    if not _SEQUENCE_RE.search(folded):
+        return Folded(folded, tuple(starts), tuple(ends))
+    text2: list[str] = []
+    starts2: list[int] = []
+    ends2: list[int] = []
+    position = 0
+    for match in _SEQUENCE_RE.finditer(folded):
+        for i in range(position, match.start()):
+            text2.append(folded[i])
+            starts2.append(starts[i])
+            ends2.append(ends[i])
+        for piece in _SEQUENCE_TO[match.group()]:
+            text2.append(piece)
+            starts2.append(starts[match.start()])
+            ends2.append(ends[match.end() - 1])
+        position = match.end()
+    for i in range(position, len(folded)):
+        text2.append(folded[i])
+        starts2.append(starts[i])
+        ends2.append(ends[i])
+    return Folded("".join(text2), tuple(starts2), tuple(ends2))
+
+
+@cache
+def fold_word(word: str) -> str:
+    return fold(word).text
+
+
+# --- Phrase patterns -------------------------------------------------------------------------
+# A list line is `rule<TAB>pattern`. A pattern is words separated by spaces; `a/b` are
+# alternatives; `a+b` is a two-word alternative; a trailing `*` matches any ending
+# (inflection); `~` lets up to 3 words stand between two words (`~5`: up to 5); `#` is a
+# number. Words are folded like the story.
+
+_GAP = re.compile(r"^~(\d*)$")
+
+
+def _alternative(word: str) -> str:
+    if "+" in word:
+        return r"\W+".join(_alternative(part) for part in word.split("+"))
+    if word == "#":
+        return r"\d+"
+    stem = word.endswith("*")
+    folded = re.escape(fold_word(word.rstrip("*")))
+    return folded + (r"\w*" if stem else "")
+
+
+def compile_pattern(pattern: str) -> str:
+    parts: list[str] = []
+    gap = None
+    for token in pattern.split():
+        found = _GAP.match(token)
+        if found:
+            gap = int(found.group(1) or 3)
+            continue
+        if parts:
+            parts.append(rf"\W+(?:\w+\W+){{0,{gap}}}" if gap else r"\W+")
+        gap = None
+        alternatives = [_alternative(alt) for alt in token.split("/") if alt]
+        parts.append("(?:" + "|".join(alternatives) + ")")
+    return r"(?<!\w)" + "".join(parts) + r"(?!\w)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    regex: re.Pattern
+
+
+def read_lines(language: str, name: str) -> list[str]:
+    path = DATA / language / name
+    if not path.exists():
+        return []
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def compile_rules(lines: list[str], flags: int = 0) -> list[Rule]:
+    """`rule<TAB>pattern` lines, grouped by rule into one regex each (alternation is fast)."""
+    grouped: dict[str, list[str]] = {}
+    for line in lines:
+        name, _, pattern = line.partition("\t")
+        if not pattern:
+            raise ValueError(f"a list line needs `rule<TAB>pattern`: {line!r}")
+        grouped.setdefault(name.strip(), []).append(compile_pattern(pattern.strip()))
+    return [Rule(name, re.compile("|".join(parts), flags)) for name, parts in grouped.items()]
+
+
+@cache
+def rules(name: str) -> tuple[Rule, ...]:
+    """The rules of list `name` in every language, loaded once per process."""
+    found: list[Rule] = []
+    for language in LANGUAGES:
+        found.extend(
+            Rule(f"{language}: {rule.name}", rule.regex)
+            for rule in compile_rules(read_lines(language, name))
+        )
+    return tuple(found)
+
+
+@cache
+def word_set(name: str) -> frozenset[str]:
+    """Folded entries of list `name` (one word or phrase a line) in every language."""
+    return frozenset(fold_word(line) for lang in LANGUAGES for line in read_lines(lang, name))
+
+
+def find_rules(folded: Folded, rule_list) -> list[tuple[str, int, int]]:
+    """(rule name, start, end) in source offsets for every match of every rule."""
+    hits = []
+    for rule in rule_list:
+        for match in rule.regex.finditer(folded.text):
+            start, end = folded.source(match.start(), match.end())
+            hits.append((rule.name, start, end))
+    return hits
+
+
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’ʼ`-](?=[^\W\d_]))*")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    folded: str
+    sentence_start: bool
+
+
+_SENTENCE_END = re.compile(r"[.!?…:;\n\"«»“”()]\s*$")
+
+
+def tokens(text: str) -> list[Token]:
+    out: list[Token] = []
+    previous_end = 0
+    for match in WORD.finditer(text):
+        between = text[previous_end : match.start()]
+        starts_sentence = not out or bool(_SENTENCE_END.search(between))
+        word = match.group()
+        out.append(Token(match.start(), match.end(), word, fold_word(word), starts_sentence))
+        previous_end = match.end()
+    return out
+
+
+def is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() or (len(word) == 1 and word.isupper())
