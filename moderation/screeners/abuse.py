@@ -25,6 +25,8 @@ def _kind(rule: str) -> str:
         return "obscene"
     if name == "slur":
         return "slur"
+    if name == "victim blaming":
+        return "victim_blaming"  # survivors quote it: shown, not strong
     return "insult"
 
 

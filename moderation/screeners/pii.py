@@ -142,6 +142,7 @@ def _capitalised_at(text: str, index: int) -> bool:
 
 
 _NAME_WORD = re.compile(r"[^\W\d][\w-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…\n]\s*)$")
 
 
 def _addresses(text: str, folded: Folded) -> list[Finding]:
@@ -163,6 +164,8 @@ def _addresses(text: str, folded: Folded) -> list[Finding]:
                 source_start, _ = folded.source(match.start("b") + word.start(), match.end("b"))
                 if not _capitalised_at(text, source_start):
                     break
+                if first is not None and _SENTENCE_START.search(text[:source_start]):
+                    break  # "Мен Абай даңғылы...": the sentence's first word is not the name
                 first = source_start
             if first is None:
                 continue
