@@ -143,14 +143,15 @@ def _route(findings: list[screeners.Finding]) -> tuple[bool, bool]:
 
 
 def _hold_others(story_ids: list[str], finding: screeners.Finding) -> None:
-    """Hold the other stories of a campaign that still wait for a first look."""
-    for other in Story.objects.select_for_update().filter(
-        id__in=story_ids, status__in=[Status.PENDING, Status.HELD]
+    """Hold the other stories of a campaign that still wait for a first look. Only those
+    without the campaign's finding yet: a flood costs each new story one query, not one per
+    member."""
+    already = Finding.objects.filter(screener=finding.screener, kind=finding.kind)
+    for other in (
+        Story.objects.select_for_update()
+        .filter(id__in=story_ids, status__in=[Status.PENDING, Status.HELD])
+        .exclude(id__in=already.values("story_id"))
     ):
-        if Finding.objects.filter(
-            story=other, screener=finding.screener, kind=finding.kind
-        ).exists():
-            continue
         _store(other, [replace(finding, start=0, end=len(other.text))])
         if other.status == Status.PENDING:
             story_hold(story=other, reason=finding.kind)

@@ -13,6 +13,7 @@ import re
 import uuid
 import zlib
 from datetime import timedelta
+from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
@@ -41,6 +42,7 @@ _B = _RANDOM.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
 _SHIFT = np.uint64(32)
 
 
+@lru_cache(maxsize=4)
 def signature(text: str) -> np.ndarray:
     """The MinHash of the text's character 5-grams (after folding and dropping punctuation)."""
     normal = _NON_WORD.sub(" ", fold(text).text).strip()

@@ -7,13 +7,12 @@ capitalisation, patronymics, and cue words ("его зовут", "оның ат�
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from moderation.models import Severity
 from moderation.screeners.text import Token, tokens, word_set
 
 CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
-SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
 SURNAME_ENDINGS_CYRILLIC = (
     "ов", "ова", "ову", "овым", "ев", "ева", "еву", "евым", "ёв", "ёва", "ин", "ина", "ину",
     "иным", "ский", "ская", "ской", "цкий", "цкая", "ұлы", "қызы", "улы", "кызы",
@@ -33,6 +32,8 @@ NOT_NAMES = frozenset(
     {"бог", "аллах", "god", "allah", "мама", "папа", "mom", "dad", "полиция", "police"}
 )
 MIN_SURNAME = 5
+# Words of context either side of a candidate name that the NER reads.
+NER_CONTEXT = 5
 
 
 @cache
@@ -50,18 +51,13 @@ def _morph():
 @cache
 def _natasha():
     from natasha import NewsEmbedding, NewsNERTagger
+    from threadpoolctl import threadpool_limits
 
+    threadpool_limits(limits=1, user_api="blas")
     return NewsNERTagger(NewsEmbedding())
 
 
-def _russian_tags(word: str) -> set[str]:
-    """Grammemes of the likeliest parses of a Cyrillic word (Name, Surn, Patr, Geox...)."""
-    tags: set[str] = set()
-    for parse in _morph().parse(word)[:2]:
-        tags |= set(str(parse.tag).replace(" ", ",").split(","))
-    return tags
-
-
+@lru_cache(maxsize=50_000)
 def _common_russian_word(word: str) -> bool:
     parses = _morph().parse(word.lower())
     top = parses[0]
@@ -134,19 +130,23 @@ def _gazetteer(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _ner_sentences(text: str) -> list[tuple[int, str]]:
-    """Sentences worth the NER's time: Cyrillic ones with a capitalised word that is not just
-    the first word of the sentence, or whose first word is not a common word."""
-    chosen = []
-    for match in SENTENCE.finditer(text):
-        sentence = match.group()
-        if not CYRILLIC.search(sentence):
+def _ner_windows(text: str) -> list[tuple[int, str]]:
+    """The stretches worth the NER's time: a few words either side of each capitalised
+    Cyrillic word that is not a common word starting a sentence. The NER's cost grows with
+    the length it reads; most of a story has no name in it."""
+    words = tokens(text)
+    wanted: list[tuple[int, int]] = []
+    for i, word in enumerate(words):
+        if not (word.text[:1].isupper() and CYRILLIC.search(word.text)):
             continue
-        words = tokens(sentence)
-        if any(w.text[:1].isupper() and (i > 0 or not _common_russian_word(w.text))
-               for i, w in enumerate(words)):  # fmt: skip
-            chosen.append((match.start(), sentence))
-    return chosen
+        if word.sentence_start and _common_russian_word(word.text):
+            continue
+        first, last = max(0, i - NER_CONTEXT), min(len(words) - 1, i + NER_CONTEXT)
+        if wanted and first <= wanted[-1][1] + 1:
+            wanted[-1] = (wanted[-1][0], last)
+        else:
+            wanted.append((first, last))
+    return [(words[a].start, text[words[a].start : words[b].end]) for a, b in wanted]
 
 
 NER_KINDS = {
@@ -157,7 +157,7 @@ NER_KINDS = {
 
 
 def _ner(text: str) -> list[tuple[str, Severity, int, int, str]]:
-    chosen = _ner_sentences(text)
+    chosen = _ner_windows(text)
     if not chosen:
         return []
     found = []

@@ -10,7 +10,7 @@ from collections import Counter
 from moderation.models import Severity
 from moderation.screeners import Finding, wordlists
 from moderation.screeners.pii import URL
-from moderation.screeners.text import WORD, find_rules, fold, rules
+from moderation.screeners.text import WORD, find_rules, fold, fold_word, rules
 
 NAME = "spam"
 ROUTE = "hold"
@@ -69,7 +69,7 @@ def _gibberish(text: str, words: list[re.Match]) -> list[Finding]:
         return []
     odd = 0
     for word in candidates:
-        folded = fold(word.group()).text
+        folded = fold_word(word.group())
         if CONSONANT_RUN.search(folded) or not VOWELS.search(folded):
             odd += 1
     if odd / len(candidates) >= GIBBERISH_SHARE:

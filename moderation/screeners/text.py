@@ -9,7 +9,7 @@ maps a span of the folded text back to code-point offsets of the original.
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -45,7 +45,9 @@ class Folded:
         return self.starts[start], self.ends[end - 1]
 
 
+@lru_cache(maxsize=8)
 def fold(text: str) -> Folded:
+    """Folded once per text: every screener of a story shares it."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
