@@ -22,7 +22,7 @@ from importlib import import_module
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-from moderation.models import Severity
+from moderation.models import Severity  # noqa: E402  (after the BLAS settings)
 
 # Language runs first: the others receive its answer.
 LANGUAGE = "moderation.screeners.language"
