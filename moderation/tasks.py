@@ -44,6 +44,9 @@ def sweep_received() -> int:
 def _load_models_before_fork(**kwargs) -> None:
     """Load the language models, natasha and the lists once in the worker's parent process:
     the pool's children share those pages instead of each loading its own copy."""
+    from django.db import connections
+
     from moderation import screeners
 
     screeners.warm_up()
+    connections.close_all()  # a connection must never be shared by the forked children

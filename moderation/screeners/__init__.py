@@ -76,13 +76,21 @@ def routed(route: str) -> set[str]:
 
 def warm_up() -> None:
     """Load every model and list once, in the worker's parent process before it forks (the
-    children share the pages), or at the first story in the embedded mode."""
-    from moderation.screeners import names
+    children share the pages), or at the first story in the embedded mode.
+
+    It touches neither the database nor the cache: a connection opened before the fork would
+    be shared by every child.
+    """
+    from moderation.screeners import names, wordlists
 
     for path in [LANGUAGE, *SCREENERS]:
         module(path)
     names.warm_up()
     load(LANGUAGE)("Warm-up text in English, на русском, және қазақша.", "")
-    for path in SCREENERS:
-        if not getattr(module(path), "STATEFUL", False):
-            load(path)("Warm-up text: он сказал, что убьёт меня. Call +7 701 000 0000.", "")
+    wordlists.set_enabled(False)
+    try:
+        for path in SCREENERS:
+            if not getattr(module(path), "STATEFUL", False):
+                load(path)("Warm-up: он сказал, что убьёт меня. Call +7 701 000 0000.", "")
+    finally:
+        wordlists.set_enabled(True)

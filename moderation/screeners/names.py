@@ -156,13 +156,27 @@ NER_KINDS = {
 }
 
 
+_NER_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+
+
+def _tag(sentences: list[str]):
+    """natasha's NER on each text, tokenised here by one regex: razdel's tokenizer, which the
+    NER otherwise runs first, cost more than the network itself."""
+    from slovnet.markup import BIOMarkup
+
+    infer = _natasha().infer
+    items = [_NER_TOKEN.findall(sentence) for sentence in sentences]
+    predictions = infer.decoder(infer.process(infer.encoder(items)))
+    for sentence, item, prediction in zip(sentences, items, predictions, strict=True):
+        yield BIOMarkup.from_tuples(zip(item, prediction, strict=True)).to_span(sentence)
+
+
 def _ner(text: str) -> list[tuple[str, Severity, int, int, str]]:
     chosen = _ner_windows(text)
     if not chosen:
         return []
     found = []
-    tagger = _natasha()
-    for (offset, _), markup in zip(chosen, tagger.map([s for _, s in chosen]), strict=True):
+    for (offset, _), markup in zip(chosen, _tag([s for _, s in chosen]), strict=True):
         for span in markup.spans:
             kind, severity, detail = NER_KINDS[span.type]
             found.append((kind, severity, offset + span.start, offset + span.stop, detail))

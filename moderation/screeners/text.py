@@ -48,16 +48,13 @@ class Folded:
 @lru_cache(maxsize=8)
 def fold(text: str) -> Folded:
     """Folded once per text: every screener of a story shares it."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for index, char in enumerate(text.lower()):
-        mapped = _CHARS.get(char, char)
-        for piece in mapped:
-            out.append(piece)
-            starts.append(index)
-            ends.append(index + 1)
-    folded = "".join(out)
+    pieces = [_CHARS.get(char, char) for char in text.lower()]
+    folded = "".join(pieces)
+    if len(folded) == len(pieces) and len(pieces) == len(text):
+        starts = list(range(len(text)))
+    else:
+        starts = [index for index, piece in enumerate(pieces) for _ in piece]
+    ends = [index + 1 for index in starts]
     if not _SEQUENCE_RE.search(folded):
         return Folded(folded, tuple(starts), tuple(ends))
     text2: list[str] = []
@@ -65,19 +62,17 @@ def fold(text: str) -> Folded:
     ends2: list[int] = []
     position = 0
     for match in _SEQUENCE_RE.finditer(folded):
-        for i in range(position, match.start()):
-            text2.append(folded[i])
-            starts2.append(starts[i])
-            ends2.append(ends[i])
-        for piece in _SEQUENCE_TO[match.group()]:
-            text2.append(piece)
-            starts2.append(starts[match.start()])
-            ends2.append(ends[match.end() - 1])
+        text2.append(folded[position : match.start()])
+        starts2.extend(starts[position : match.start()])
+        ends2.extend(ends[position : match.start()])
+        replacement = _SEQUENCE_TO[match.group()]
+        text2.append(replacement)
+        starts2.extend([starts[match.start()]] * len(replacement))
+        ends2.extend([ends[match.end() - 1]] * len(replacement))
         position = match.end()
-    for i in range(position, len(folded)):
-        text2.append(folded[i])
-        starts2.append(starts[i])
-        ends2.append(ends[i])
+    text2.append(folded[position:])
+    starts2.extend(starts[position:])
+    ends2.extend(ends[position:])
     return Folded("".join(text2), tuple(starts2), tuple(ends2))
 
 
@@ -121,10 +116,59 @@ def compile_pattern(pattern: str) -> str:
     return r"(?<!\w)" + "".join(parts) + r"(?!\w)"
 
 
+def _first_keys(pattern: str) -> set[str]:
+    """The one- or two-letter starts a match of the pattern can begin with."""
+    first = pattern.split()[0]
+    keys = set()
+    for alternative in first.split("/"):
+        word = alternative.split("+")[0]
+        if word == "#":
+            keys.update("0123456789")
+            continue
+        stem = fold_word(word.rstrip("*"))
+        keys.add(stem[:2] if len(stem) >= 2 else stem[:1])
+    return keys
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
     regex: re.Pattern
+
+
+class RuleSet:
+    """The rules of one list, indexed by how their matches can begin: a story is read once,
+    word by word, and a rule is tried only where a word starts the way it can start (a regex
+    alternation tried at every position was the screeners' slowest part)."""
+
+    def __init__(self, rules: list[tuple[str, str]]):
+        self.index: dict[str, list[Rule]] = {}
+        self.names = sorted({name for name, _ in rules})
+        for name, pattern in rules:
+            rule = Rule(name, re.compile(compile_pattern(pattern)))
+            for key in _first_keys(pattern):
+                self.index.setdefault(key, []).append(rule)
+
+    def find(self, folded: Folded) -> list[tuple[str, int, int]]:
+        hits: list[tuple[str, int, int]] = []
+        reached: dict[str, int] = {}
+        text = folded.text
+        for word in _WORD_START.finditer(text):
+            position, value = word.start(), word.group()
+            candidates = self.index.get(value[:2], []) + self.index.get(value[:1], [])
+            for rule in candidates:
+                if reached.get(rule.name, -1) > position:
+                    continue  # inside this rule's last match
+                match = rule.regex.match(text, position)
+                if match is None:
+                    continue
+                reached[rule.name] = match.end()
+                start, end = folded.source(match.start(), match.end())
+                hits.append((rule.name, start, end))
+        return hits
+
+
+_WORD_START = re.compile(r"\w+")
 
 
 def read_lines(language: str, name: str) -> list[str]:
@@ -139,27 +183,28 @@ def read_lines(language: str, name: str) -> list[str]:
     return lines
 
 
-def compile_rules(lines: list[str], flags: int = 0) -> list[Rule]:
-    """`rule<TAB>pattern` lines, grouped by rule into one regex each (alternation is fast)."""
-    grouped: dict[str, list[str]] = {}
+def parse_rules(lines: list[str]) -> list[tuple[str, str]]:
+    """`rule<TAB>pattern` lines as (rule, pattern)."""
+    parsed = []
     for line in lines:
         name, _, pattern = line.partition("\t")
-        if not pattern:
+        if not pattern.strip():
             raise ValueError(f"a list line needs `rule<TAB>pattern`: {line!r}")
-        grouped.setdefault(name.strip(), []).append(compile_pattern(pattern.strip()))
-    return [Rule(name, re.compile("|".join(parts), flags)) for name, parts in grouped.items()]
+        parsed.append((name.strip(), pattern.strip()))
+    return parsed
 
 
 @cache
-def rules(name: str) -> tuple[Rule, ...]:
-    """The rules of list `name` in every language, loaded once per process."""
-    found: list[Rule] = []
-    for language in LANGUAGES:
-        found.extend(
-            Rule(f"{language}: {rule.name}", rule.regex)
-            for rule in compile_rules(read_lines(language, name))
-        )
-    return tuple(found)
+def rules(name: str) -> RuleSet:
+    """The rules of list `name` in every language (named `<language>: <rule>`), loaded once
+    per process."""
+    return RuleSet(
+        [
+            (f"{language}: {rule}", pattern)
+            for language in LANGUAGES
+            for rule, pattern in parse_rules(read_lines(language, name))
+        ]
+    )
 
 
 @cache
@@ -168,14 +213,9 @@ def word_set(name: str) -> frozenset[str]:
     return frozenset(fold_word(line) for lang in LANGUAGES for line in read_lines(lang, name))
 
 
-def find_rules(folded: Folded, rule_list) -> list[tuple[str, int, int]]:
+def find_rules(folded: Folded, rule_set: RuleSet) -> list[tuple[str, int, int]]:
     """(rule name, start, end) in source offsets for every match of every rule."""
-    hits = []
-    for rule in rule_list:
-        for match in rule.regex.finditer(folded.text):
-            start, end = folded.source(match.start(), match.end())
-            hits.append((rule.name, start, end))
-    return hits
+    return rule_set.find(folded)
 
 
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’ʼ`-](?=[^\W\d_]))*")
@@ -193,7 +233,8 @@ class Token:
 _SENTENCE_END = re.compile(r"[.!?…:;\n\"«»“”()]\s*$")
 
 
-def tokens(text: str) -> list[Token]:
+@lru_cache(maxsize=8)
+def tokens(text: str) -> tuple[Token, ...]:
     out: list[Token] = []
     previous_end = 0
     for match in WORD.finditer(text):
@@ -202,7 +243,7 @@ def tokens(text: str) -> list[Token]:
         word = match.group()
         out.append(Token(match.start(), match.end(), word, fold_word(word), starts_sentence))
         previous_end = match.end()
-    return out
+    return tuple(out)
 
 
 def is_capitalised(word: str) -> bool:
