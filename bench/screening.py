@@ -31,19 +31,35 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def stories(count: int) -> list[str]:
-    """1,500-character stories made of the labelled set's stories, every language mixed in."""
+def stories(count: int, seed: int = 7) -> list[str]:
+    """1,500-character stories of sentences drawn at random from the labelled set's true
+    stories: every language and script, every kind of finding, few near-duplicates."""
+    import random
+    import re
+
     from moderation.evaluation import load_cases
 
-    cases = [case.text for case in load_cases() if case.attrs.get("expect") != "held"]
+    sentences = [
+        sentence
+        for case in load_cases()
+        if case.attrs.get("expect") != "held"
+        for sentence in re.split(r"(?<=[.!?])\s+", case.text)
+        if sentence
+    ]
+    chooser = random.Random(seed)
     out = []
     for i in range(count):
-        parts, j = [], i
+        parts: list[str] = []
         while sum(len(p) + 1 for p in parts) < STORY_CHARS:
-            parts.append(cases[(j * 37 + i) % len(cases)])
-            j += 1
+            parts.append(chooser.choice(sentences))
         out.append(" ".join(parts)[:STORY_CHARS].rsplit(" ", 1)[0] + f" ({i})")
     return out
+
+
+def flood(count: int) -> list[str]:
+    """A coordinated campaign: one 1,500-character text, lightly varied."""
+    text = stories(1, seed=11)[0]
+    return [f"{text} {i}" for i in range(count)]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -58,13 +74,16 @@ def calibrate() -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def timed(function, items) -> list[float]:
-    out = []
+def timed(function, items) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per item. On a shared machine the wall clock also
+    counts the time other processes held the core; the CPU time is this code's own cost."""
+    wall, cpu = [], []
     for item in items:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function(item)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
 
 
 def main() -> None:
@@ -105,18 +124,24 @@ def main() -> None:
     story_received.receivers.clear()  # screen here, timed, rather than on commit
     ids = [
         story_submit(text=text, consent="wall", channel="web").story_id
-        for text in stories(args.stories)
+        for text in stories(args.stories, seed=8)
     ]
     pipeline = timed(lambda story_id: story_screen(story_id=story_id), ids)
+    campaign_ids = [
+        story_submit(text=text, consent="wall", channel="web").story_id
+        for text in flood(args.stories)
+    ]
+    campaign = timed(lambda story_id: story_screen(story_id=story_id), campaign_ids)
     rss_after = rss_mb()
 
-    def row(name: str, values: list[float]) -> str:
-        p50, p99 = statistics.median(values), percentile(values, 0.99)
-        ratio = p50 / statistics.median(baseline)
-        per_second = 1000 / statistics.mean(values)
+    def row(name: str, measured: tuple[list[float], list[float]]) -> str:
+        wall, cpu = measured
+        p50, p99, cpu50 = statistics.median(wall), percentile(wall, 0.99), statistics.median(cpu)
+        ratio = p50 / statistics.median(baseline[0])
+        per_second = 1000 / statistics.mean(cpu)
         return (
-            f"{name:<34} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   {per_second:6.1f} stories/s/core"
-            f"   x{ratio:5.1f} baseline"
+            f"{name:<38} p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  cpu p50 {cpu50:6.1f} ms"
+            f"  {per_second:6.1f} stories/s/core  x{ratio:5.1f} baseline"
         )
 
     load = os.getloadavg()[0]
@@ -125,9 +150,11 @@ def main() -> None:
         f"machine: {os.cpu_count()} cores, load average {load:.1f} during the run; "
         f"a pure-Python loop took {calibrate():.0f} ms (about 150 ms on an idle core)"
     )
+    print("wall-clock p50/p99; cpu: this process's own time; stories/s/core from cpu time")
     print(row("baseline: language screener alone", baseline))
     print(row("screeners (all, no database write)", alone))
     print(row("pipeline (screen, record, route)", pipeline))
+    print(row("pipeline, a flood of near-duplicates", campaign))
     print(f"models loaded in {load_seconds:.1f} s")
     print(
         f"resident memory: {rss_django:.0f} MB with Django, {rss_loaded:.0f} MB with every model, "

@@ -90,16 +90,9 @@ def similar_stories(values: np.ndarray, *, exclude=None) -> list[tuple[str, floa
 
 
 def screen(text: str, language: str = "") -> list[Finding]:
-    near = similar_stories(signature(text))
-    if not near:
-        return []
-    best = near[0][1]
-    return [
-        Finding(
-            NAME, "near_duplicate", Severity.MEDIUM, 0, len(text),
-            f"near-duplicate of {len(near)} recent stories (similarity {best:.2f})",
-        )
-    ]  # fmt: skip
+    """Nothing here: near-duplicates are looked for in `record`, inside the pipeline's
+    transaction, where the look-up and the new signature cannot miss each other."""
+    return []
 
 
 def record(*, story, text: str) -> Recorded:
@@ -112,6 +105,14 @@ def record(*, story, text: str) -> Recorded:
 
     values = signature(text)
     near = similar_stories(values, exclude=story.id)
+    found = []
+    if near:
+        found.append(
+            Finding(
+                NAME, "near_duplicate", Severity.MEDIUM, 0, len(text),
+                f"near-duplicate of {len(near)} recent stories (similarity {near[0][1]:.2f})",
+            )
+        )  # fmt: skip
     cluster = None
     if near:
         ids = [story_id for story_id, _, _ in near]
@@ -127,7 +128,7 @@ def record(*, story, text: str) -> Recorded:
         SignatureBand(story=story, key=key) for key in sorted(set(band_keys(values)))
     )
     if cluster is None:
-        return Recorded()
+        return Recorded(findings=found)
     members = [
         str(member)
         for member in StorySignature.objects.filter(cluster=cluster).values_list(
@@ -135,10 +136,10 @@ def record(*, story, text: str) -> Recorded:
         )
     ]
     if len(members) < settings.SCREENING_CAMPAIGN_SIZE:
-        return Recorded()
+        return Recorded(findings=found)
     campaign = Finding(
         NAME, "campaign", Severity.HIGH, 0, len(text),
         f"possible coordinated campaign: {len(members)} near-identical stories",
     )  # fmt: skip
     others = [member for member in members if member != str(story.id)]
-    return Recorded(findings=[campaign], hold_with=others, hold_finding=campaign)
+    return Recorded(findings=[*found, campaign], hold_with=others, hold_finding=campaign)
