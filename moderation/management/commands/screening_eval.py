@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from moderation import screeners
-from moderation.evaluation import evaluate, load_cases, routing
+from moderation.evaluation import DATA, evaluate, load_cases, routing
 from moderation.screeners import wordlists
 
 
@@ -15,7 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, verbose: bool = False, **options):
         wordlists.set_enabled(False)  # the shipped lists alone, whatever the database holds
-        cases = load_cases()
         paths = [
             p for p in screeners.SCREENERS if not getattr(screeners.module(p), "STATEFUL", False)
         ]
@@ -26,9 +25,19 @@ class Command(BaseCommand):
                 found.extend(screeners.load(path)(text, language))
             return found
 
+        sets = (
+            ("tuning set", sorted(DATA.glob("screening_eval_*.txt"))),
+            ("held-out set (never tuned on)", sorted(DATA.glob("screening_holdout_*.txt"))),
+        )
+        for title, files in sets:
+            cases = load_cases(files)
+            if cases:
+                self._report(title, cases, screen, verbose)
+
+    def _report(self, title, cases, screen, verbose: bool) -> None:
         scores, notes = evaluate(cases, screen)
         out = self.stdout
-        out.write(f"{len(cases)} stories\n")
+        out.write(f"{title}: {len(cases)} stories\n")
         out.write(f"{'kind':<10} {'labelled':>8} {'found':>6} {'recall':>7} {'precision':>9}\n")
         for kind, score in sorted(scores.items()):
             recall = "-" if score.recall is None else f"{score.recall:.2f}"
@@ -45,3 +54,4 @@ class Command(BaseCommand):
             for kind, lines in sorted(notes.items()):
                 for line in lines:
                     out.write(f"  {kind}: {line}\n")
+        out.write("\n")
