@@ -31,6 +31,13 @@ CUES = re.compile(
 NOT_NAMES = frozenset(
     {"бог", "аллах", "god", "allah", "мама", "папа", "mom", "dad", "полиция", "police"}
 )
+# Car makes the NER takes for names ("серый Лексус").
+NOT_PEOPLE = re.compile(
+    r"^(?:лексус|тойот|камри|хендай|хундай|киа|лад|мерседес|бмв|ауди|шевроле|нексия|хонд|"
+    r"ниссан|фольксваген|опел|мазд|субару|лексуса|джип|lexus|toyota|camry|hyundai|kia|lada|"
+    r"mercedes|bmw|audi|chevrolet|nexia|honda|nissan|volkswagen|opel|mazda|subaru|jeep)",
+    re.IGNORECASE,
+)
 MIN_SURNAME = 5
 # Words of context either side of a candidate name that the NER reads.
 NER_CONTEXT = 5
@@ -179,7 +186,12 @@ def _ner(text: str) -> list[tuple[str, Severity, int, int, str]]:
     for (offset, _), markup in zip(chosen, _tag([s for _, s in chosen]), strict=True):
         for span in markup.spans:
             kind, severity, detail = NER_KINDS[span.type]
-            found.append((kind, severity, offset + span.start, offset + span.stop, detail))
+            start, end = offset + span.start, offset + span.stop
+            if kind == "person" and NOT_PEOPLE.match(text[start:end]):
+                continue
+            if kind == "workplace" and text[start:end].isupper() and " " in text[start:end]:
+                continue  # "ДЕНЬГИ ДЕНЬГИ": shouting, not an organisation
+            found.append((kind, severity, start, end, detail))
     return found
 
 
