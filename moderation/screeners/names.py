@@ -31,6 +31,8 @@ CUES = re.compile(
 NOT_NAMES = frozenset(
     {"бог", "аллах", "god", "allah", "мама", "папа", "mom", "dad", "полиция", "police"}
 )
+# Kinds of organisation, not one of them: nobody is found by "an NGO".
+GENERIC_ORGANISATIONS = frozenset({"НКО", "НПО", "ООО", "ТОО", "ИП", "АО", "ҮЕҰ", "ЖШС", "NGO"})
 # Car makes the NER takes for names ("серый Лексус").
 NOT_PEOPLE = re.compile(
     r"^(?:лексус|тойот|камри|хендай|хундай|киа|лад|мерседес|бмв|ауди|шевроле|нексия|хонд|"
@@ -191,6 +193,8 @@ def _ner(text: str) -> list[tuple[str, Severity, int, int, str]]:
                 continue
             if kind == "workplace" and text[start:end].isupper() and " " in text[start:end]:
                 continue  # "ДЕНЬГИ ДЕНЬГИ": shouting, not an organisation
+            if kind == "workplace" and text[start:end].upper() in GENERIC_ORGANISATIONS:
+                continue
             found.append((kind, severity, start, end, detail))
     return found
 

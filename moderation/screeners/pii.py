@@ -233,7 +233,6 @@ def _drop_overlapping(findings: list[Finding]) -> list[Finding]:
         "date": ("document",),
         "phone": ("iin", "card", "document", "date", "plate"),
         "workplace": ("address", "email", "handle", "url"),
-        "position": ("workplace",),
         "plate": ("iin", "card", "phone"),
     }
     kept = []

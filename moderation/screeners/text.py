@@ -38,6 +38,7 @@ class Folded:
     text: str
     starts: tuple[int, ...]  # for each folded character, where its source begins
     ends: tuple[int, ...]  # and where it ends
+    original: str = ""
 
     def source(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
@@ -56,7 +57,7 @@ def fold(text: str) -> Folded:
         starts = [index for index, piece in enumerate(pieces) for _ in piece]
     ends = [index + 1 for index in starts]
     if not _SEQUENCE_RE.search(folded):
-        return Folded(folded, tuple(starts), tuple(ends))
+        return Folded(folded, tuple(starts), tuple(ends), text)
     text2: list[str] = []
     starts2: list[int] = []
     ends2: list[int] = []
@@ -73,7 +74,24 @@ def fold(text: str) -> Folded:
     text2.append(folded[position:])
     starts2.extend(starts[position:])
     ends2.extend(ends[position:])
-    return Folded("".join(text2), tuple(starts2), tuple(ends2))
+    return Folded("".join(text2), tuple(starts2), tuple(ends2), text)
+
+
+_APOSTROPHES = frozenset("'’`ʼ")
+
+
+@lru_cache(maxsize=8)
+def plain(text: str) -> Folded:
+    """Lower case and no apostrophes, nothing else: English needs no folding, and folding it
+    would make English words meet Kazakh or Russian ones ("die" and "де", "boy" and "бойы")."""
+    pieces = ["" if char in _APOSTROPHES else char.lower()[:1] for char in text]
+    starts = [index for index, piece in enumerate(pieces) for _ in piece]
+    return Folded("".join(pieces), tuple(starts), tuple(i + 1 for i in starts), text)
+
+
+@cache
+def plain_word(word: str) -> str:
+    return plain(word).text
 
 
 @cache
@@ -90,17 +108,18 @@ def fold_word(word: str) -> str:
 _GAP = re.compile(r"^~(\d*)$")
 
 
-def _alternative(word: str) -> str:
+def _alternative(word: str, folding) -> str:
     if "+" in word:
-        return r"\W+".join(_alternative(part) for part in word.split("+"))
+        return r"\W+".join(_alternative(part, folding) for part in word.split("+"))
     if word == "#":
         return r"\d+"
     stem = word.endswith("*")
-    folded = re.escape(fold_word(word.rstrip("*")))
+    folded = re.escape(folding(word.rstrip("*")))
     return folded + (r"\w*" if stem else "")
 
 
-def compile_pattern(pattern: str) -> str:
+def compile_pattern(pattern: str, folding=None) -> str:
+    folding = folding or fold_word
     parts: list[str] = []
     gap = None
     for token in pattern.split():
@@ -111,12 +130,12 @@ def compile_pattern(pattern: str) -> str:
         if parts:
             parts.append(rf"\W+(?:\w+\W+){{0,{gap}}}" if gap else r"\W+")
         gap = None
-        alternatives = [_alternative(alt) for alt in token.split("/") if alt]
+        alternatives = [_alternative(alt, folding) for alt in token.split("/") if alt]
         parts.append("(?:" + "|".join(alternatives) + ")")
     return r"(?<!\w)" + "".join(parts) + r"(?!\w)"
 
 
-def _first_keys(pattern: str) -> set[str]:
+def _first_keys(pattern: str, folding) -> set[str]:
     """The one- or two-letter starts a match of the pattern can begin with."""
     first = pattern.split()[0]
     keys = set()
@@ -125,7 +144,7 @@ def _first_keys(pattern: str) -> set[str]:
         if word == "#":
             keys.update("0123456789")
             continue
-        stem = fold_word(word.rstrip("*"))
+        stem = folding(word.rstrip("*"))
         keys.add(stem[:2] if len(stem) >= 2 else stem[:1])
     return keys
 
@@ -141,15 +160,18 @@ class RuleSet:
     word by word, and a rule is tried only where a word starts the way it can start (a regex
     alternation tried at every position was the screeners' slowest part)."""
 
-    def __init__(self, rules: list[tuple[str, str]]):
+    def __init__(self, rules: list[tuple[str, str]], *, is_plain: bool = False):
         self.index: dict[str, list[Rule]] = {}
-        self.names = sorted({name for name, _ in rules})
+        self.is_plain = is_plain
+        folding = plain_word if is_plain else fold_word
         for name, pattern in rules:
-            rule = Rule(name, re.compile(compile_pattern(pattern)))
-            for key in _first_keys(pattern):
+            rule = Rule(name, re.compile(compile_pattern(pattern, folding)))
+            for key in _first_keys(pattern, folding):
                 self.index.setdefault(key, []).append(rule)
 
     def find(self, folded: Folded) -> list[tuple[str, int, int]]:
+        if self.is_plain:
+            folded = plain(folded.original)
         hits: list[tuple[str, int, int]] = []
         reached: dict[str, int] = {}
         text = folded.text
@@ -194,15 +216,37 @@ def parse_rules(lines: list[str]) -> list[tuple[str, str]]:
     return parsed
 
 
+class RuleSets:
+    """Kazakh and Russian lists run on the folded text; English ones on the plain text."""
+
+    def __init__(self, sets: list[RuleSet]):
+        self.sets = sets
+
+    def find(self, folded: Folded) -> list[tuple[str, int, int]]:
+        return [hit for rule_set in self.sets for hit in rule_set.find(folded)]
+
+
+FOLDED_LANGUAGES = ("kk", "ru")
+
+
 @cache
-def rules(name: str) -> RuleSet:
+def rules(name: str) -> RuleSets:
     """The rules of list `name` in every language (named `<language>: <rule>`), loaded once
     per process."""
-    return RuleSet(
-        [
+
+    def named(languages):
+        return [
             (f"{language}: {rule}", pattern)
-            for language in LANGUAGES
+            for language in languages
             for rule, pattern in parse_rules(read_lines(language, name))
+        ]
+
+    return RuleSets(
+        [
+            RuleSet(named(FOLDED_LANGUAGES)),
+            RuleSet(
+                named([lang for lang in LANGUAGES if lang not in FOLDED_LANGUAGES]), is_plain=True
+            ),
         ]
     )
 
@@ -213,7 +257,7 @@ def word_set(name: str) -> frozenset[str]:
     return frozenset(fold_word(line) for lang in LANGUAGES for line in read_lines(lang, name))
 
 
-def find_rules(folded: Folded, rule_set: RuleSet) -> list[tuple[str, int, int]]:
+def find_rules(folded: Folded, rule_set) -> list[tuple[str, int, int]]:
     """(rule name, start, end) in source offsets for every match of every rule."""
     return rule_set.find(folded)
 
