@@ -70,6 +70,11 @@ COMBINATIONS = (
     ("threat", "a weapon with violence or a threat", {"weapon"}, {"harm", "kill", "say", "alive"}),
     ("threat", "life or death with a threat", {"alive"}, {"say", "harm", "kill"}),
     ("child_at_risk", "violence against a child", {"child", "harm"}, set()),
+    ("child_at_risk", "night visits to a child's room", {"child", "visit"}, {"room"}),
+    ("threat", "violence to the head or neck", {"harm", "body"}, set()),
+    ("threat", "held under water", {"water"}, {"harm", "body", "kill"}),
+    ("self_harm", "thoughts of falling from a height", {"height", "fall"}, set()),
+    ("threat", "told she is dead", {"alive", "you"}, set()),
     ("unsafe_tonight", "afraid to go home", {"fear"}, {"home", "tonight"}),
     ("threat", "violence in pregnancy", {"pregnant", "harm"}, set()),
 )
