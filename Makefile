@@ -30,6 +30,10 @@ test: $(VENV)/.installed messages
 test-sqlite: $(VENV)/.installed messages
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "not integration and not browser"
 
+# Recall and precision per kind of the screeners on the labelled set in tests/data/.
+eval: $(VENV)/.installed
+	$(PY) manage.py screening_eval
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

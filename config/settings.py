@@ -232,3 +232,18 @@ INTAKE_RATE_LIMIT = env("INTAKE_RATE_LIMIT", default="10/h")
 INTAKE_GLOBAL_RATE_LIMIT = env("INTAKE_GLOBAL_RATE_LIMIT", default="600/h")
 # Where the quick-exit button and Esc twice take her: an ordinary, neutral site.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com/")
+# --- Screening ------------------------------------------------------------------------------
+# A task over its soft limit stops screening and routes the story flagged "screening
+# incomplete"; the hard limit kills it (the message is delivered again: the visibility
+# timeout above must stay longer than SCREENING_TIME_LIMIT).
+SCREENING_SOFT_TIME_LIMIT = env.int("SCREENING_SOFT_TIME_LIMIT", default=60)
+SCREENING_TIME_LIMIT = env.int("SCREENING_TIME_LIMIT", default=90)
+SCREENING_MAX_RETRIES = env.int("SCREENING_MAX_RETRIES", default=8)
+# A story whose screening crashed its worker this many times is routed unscreened, flagged.
+SCREENING_MAX_ATTEMPTS = env.int("SCREENING_MAX_ATTEMPTS", default=3)
+SCREENING_ATTEMPTS_TTL_SECONDS = env.int("SCREENING_ATTEMPTS_TTL_SECONDS", default=86400)
+# How often each worker asks whether an admin changed the screening words.
+SCREENING_WORDS_CHECK_SECONDS = env.float("SCREENING_WORDS_CHECK_SECONDS", default=30.0)
+SCREENING_DUPLICATE_DAYS = env.int("SCREENING_DUPLICATE_DAYS", default=7)
+SCREENING_DUPLICATE_SIMILARITY = env.float("SCREENING_DUPLICATE_SIMILARITY", default=0.6)
+SCREENING_CAMPAIGN_SIZE = env.int("SCREENING_CAMPAIGN_SIZE", default=3)

@@ -14,7 +14,8 @@ from testimony.signals import story_received
 # Which status may follow which. Withdrawal is allowed from every state but itself.
 TRANSITIONS: dict[str, set[str]] = {
     Status.RECEIVED: {Status.PENDING, Status.HELD},
-    Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.PENDING},
+    # pending -> held: a story later found to be part of a coordinated campaign.
+    Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.PENDING, Status.HELD},
     Status.HELD: {Status.PENDING, Status.REJECTED},
     Status.APPROVED: {Status.PUBLISHED, Status.REJECTED, Status.PENDING},
     Status.PUBLISHED: {Status.REJECTED},
@@ -101,6 +102,12 @@ def story_mark_screened(
         urgent=urgent,
         screening_incomplete=incomplete,
     )
+
+
+def story_hold(*, story: Story, reason: str) -> Story:
+    """Hold a story that waits for review (e.g. found to belong to a flood): a moderator
+    releases it to pending or rejects it."""
+    return story_transition(story=story, to=Status.HELD, action="held", reason=reason)
 
 
 def story_erase(*, story: Story) -> None:

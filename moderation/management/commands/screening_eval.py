@@ -1,0 +1,57 @@
+"""`make eval`: recall and precision per kind of the screeners on tests/data/."""
+
+from django.core.management.base import BaseCommand
+
+from moderation import screeners
+from moderation.evaluation import DATA, evaluate, load_cases, routing
+from moderation.screeners import wordlists
+
+
+class Command(BaseCommand):
+    help = "Recall and precision per kind of the screeners on the labelled set in tests/data/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--verbose", action="store_true", help="list misses and false alarms")
+
+    def handle(self, *args, verbose: bool = False, **options):
+        wordlists.set_enabled(False)  # the shipped lists alone, whatever the database holds
+        paths = [
+            p for p in screeners.SCREENERS if not getattr(screeners.module(p), "STATEFUL", False)
+        ]
+
+        def screen(text: str, language: str):
+            found = []
+            for path in paths:
+                found.extend(screeners.load(path)(text, language))
+            return found
+
+        sets = (
+            ("tuning set", sorted(DATA.glob("screening_eval_*.txt"))),
+            ("held-out set (never tuned on)", sorted(DATA.glob("screening_holdout_*.txt"))),
+        )
+        for title, files in sets:
+            cases = load_cases(files)
+            if cases:
+                self._report(title, cases, screen, verbose)
+
+    def _report(self, title, cases, screen, verbose: bool) -> None:
+        scores, notes = evaluate(cases, screen)
+        out = self.stdout
+        out.write(f"{title}: {len(cases)} stories\n")
+        out.write(f"{'kind':<10} {'labelled':>8} {'found':>6} {'recall':>7} {'precision':>9}\n")
+        for kind, score in sorted(scores.items()):
+            recall = "-" if score.recall is None else f"{score.recall:.2f}"
+            precision = "-" if score.precision is None else f"{score.precision:.2f}"
+            out.write(
+                f"{kind:<10} {score.labelled:>8} {score.found:>6} {recall:>7} {precision:>9}\n"
+            )
+        held = routing(cases, screen)
+        out.write(
+            f"{'held':<10} {held.labelled:>8} {held.found:>6} {held.recall:>7.2f} "
+            f"{held.precision:>9.2f}   (stories that should be held for spam or abuse)\n"
+        )
+        if verbose:
+            for kind, lines in sorted(notes.items()):
+                for line in lines:
+                    out.write(f"  {kind}: {line}\n")
+        out.write("\n")

@@ -1,0 +1,145 @@
+"""Near-duplicates of stories received in the last days, and campaigns of them.
+
+MinHash (our own, on numpy) over character 5-grams of the folded text, so a Latin copy of a
+Cyrillic text still matches: 64 permutations, 16 bands of 4 for candidates by an indexed
+look-up. A story whose estimated similarity to another recent one reaches
+SCREENING_DUPLICATE_SIMILARITY is a near-duplicate (medium: a survivor may send her story
+twice). When a cluster reaches SCREENING_CAMPAIGN_SIZE stories it is a possible coordinated
+campaign: the pipeline holds the whole cluster, and the moderator sees it together.
+"""
+
+import hashlib
+import re
+import uuid
+import zlib
+from datetime import timedelta
+from functools import lru_cache
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+
+from moderation.models import Severity
+from moderation.screeners import Finding, Recorded
+from moderation.screeners.text import fold
+
+NAME = "duplicates"
+ROUTE = "hold"
+STATEFUL = True  # reads other stories: the evaluation set leaves it out
+PERMUTATIONS = 64
+BANDS = 16
+ROWS = PERMUTATIONS // BANDS
+SHINGLE = 5
+CANDIDATES = 200
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+# Multiply-shift hashing: h_i(x) = ((a_i * x + b_i) mod 2^64) >> 32, a universal family, one
+# per permutation; fixed seeds so that every process computes the same signatures.
+_RANDOM = np.random.default_rng(20251125)
+_A = _RANDOM.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_B = _RANDOM.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+_SHIFT = np.uint64(32)
+
+
+@lru_cache(maxsize=4)
+def signature(text: str) -> np.ndarray:
+    """The MinHash of the text's character 5-grams (after folding and dropping punctuation)."""
+    normal = _NON_WORD.sub(" ", fold(text).text).strip()
+    shingles = {normal[i : i + SHINGLE] for i in range(max(1, len(normal) - SHINGLE + 1))}
+    hashed = np.fromiter(
+        (zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles)
+    )
+    return ((np.outer(hashed, _A) + _B) >> _SHIFT).min(axis=0)
+
+
+def band_keys(values: np.ndarray) -> list[int]:
+    keys = []
+    for band in range(BANDS):
+        chunk = values[band * ROWS : (band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(a == b))
+
+
+def _from_bytes(raw) -> np.ndarray:
+    return np.frombuffer(bytes(raw), dtype=np.uint64)
+
+
+def similar_stories(values: np.ndarray, *, exclude=None) -> list[tuple[str, float, object]]:
+    """(story id, similarity, cluster) of recent stories near this signature, closest first."""
+    from moderation.models import SignatureBand, StorySignature
+
+    since = timezone.localdate() - timedelta(days=settings.SCREENING_DUPLICATE_DAYS)
+    candidates = SignatureBand.objects.filter(
+        key__in=band_keys(values), story__received_on__gte=since
+    )
+    if exclude is not None:
+        candidates = candidates.exclude(story_id=exclude)
+    ids = list(candidates.values_list("story_id", flat=True).distinct()[:CANDIDATES])
+    found = []
+    for row in StorySignature.objects.filter(story_id__in=ids):
+        score = similarity(values, _from_bytes(row.minhash))
+        if score >= settings.SCREENING_DUPLICATE_SIMILARITY:
+            found.append((str(row.story_id), score, row.cluster))
+    return sorted(found, key=lambda item: -item[1])
+
+
+def screen(text: str, language: str = "") -> list[Finding]:
+    """Nothing here: near-duplicates are looked for in `record`, inside the pipeline's
+    transaction, where the look-up and the new signature cannot miss each other."""
+    return []
+
+
+def record(*, story, text: str) -> Recorded:
+    """Store the story's signature and put it in a cluster with its near-duplicates; when the
+    cluster is large enough, it is a possible campaign, held together.
+
+    Runs inside the pipeline's transaction.
+    """
+    from moderation.models import SignatureBand, StorySignature
+
+    values = signature(text)
+    near = similar_stories(values, exclude=story.id)
+    found = []
+    if near:
+        found.append(
+            Finding(
+                NAME, "near_duplicate", Severity.MEDIUM, 0, len(text),
+                f"near-duplicate of {len(near)} recent stories (similarity {near[0][1]:.2f})",
+            )
+        )  # fmt: skip
+    cluster = None
+    if near:
+        ids = [story_id for story_id, _, _ in near]
+        # Lock the neighbours: two workers forming one cluster at once must agree on it.
+        rows = list(StorySignature.objects.select_for_update().filter(story_id__in=ids))
+        clusters = sorted({str(row.cluster) for row in rows if row.cluster})
+        cluster = uuid.UUID(clusters[0]) if clusters else uuid.uuid4()
+        StorySignature.objects.filter(story_id__in=ids).update(cluster=cluster)
+        if len(clusters) > 1:
+            StorySignature.objects.filter(cluster__in=clusters[1:]).update(cluster=cluster)
+    StorySignature.objects.create(story=story, minhash=values.tobytes(), cluster=cluster)
+    SignatureBand.objects.bulk_create(
+        SignatureBand(story=story, key=key) for key in sorted(set(band_keys(values)))
+    )
+    if cluster is None:
+        return Recorded(findings=found)
+    members = [
+        str(member)
+        for member in StorySignature.objects.filter(cluster=cluster).values_list(
+            "story_id", flat=True
+        )
+    ]
+    if len(members) < settings.SCREENING_CAMPAIGN_SIZE:
+        return Recorded(findings=found)
+    campaign = Finding(
+        NAME, "campaign", Severity.HIGH, 0, len(text),
+        f"possible coordinated campaign: {len(members)} near-identical stories",
+    )  # fmt: skip
+    others = [member for member in members if member != str(story.id)]
+    return Recorded(findings=[*found, campaign], hold_with=others, hold_finding=campaign)
