@@ -173,7 +173,7 @@ ERRORS = {
 
 # --- Views ------------------------------------------------------------------------------------
 class QueueApi(ModerationApi):
-    class Filters(serializers.Serializer):
+    class QueueFilterInput(serializers.Serializer):
         queue = serializers.ChoiceField(choices=list(selectors.QUEUES), default=selectors.PENDING)
         language = serializers.CharField(required=False, help_text="kk,ru,en (default: yours)")
         region = serializers.ChoiceField(choices=Region.choices, required=False)
@@ -183,12 +183,12 @@ class QueueApi(ModerationApi):
         size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
     @extend_schema(
-        parameters=[Filters],
+        parameters=[QueueFilterInput],
         responses={200: QueueOut},
         description="Waiting stories: urgent first, oldest day first, random within a day.",
     )
     def get(self, request):
-        query = self.Filters(data=request.query_params)
+        query = self.QueueFilterInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         filters = filters_for(request.user, data)
@@ -254,20 +254,20 @@ class ClaimApi(ModerationApi):
 
 
 class RedactApi(ModerationApi):
-    class Input(StrictSerializer):
+    class RedactInput(StrictSerializer):
         version = serializers.IntegerField()
         redactions = SpanSerializer(many=True)
 
-    @extend_schema(request=Input, responses={200: StoryOut, **ERRORS})
+    @extend_schema(request=RedactInput, responses={200: StoryOut, **ERRORS})
     def post(self, request, story_id):
-        data = self.Input(data=request.data)
+        data = self.RedactInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.story_redact(story_id=story_id, user=request.user, **data.validated_data)
         return Response(story_out(_story_or_404(story_id), request.user))
 
 
 class DecisionApi(ModerationApi):
-    class Input(StrictSerializer):
+    class DecisionInput(StrictSerializer):
         action = serializers.ChoiceField(choices=list(services.DECIDE))
         version = serializers.IntegerField()
         redactions = SpanSerializer(many=True, required=False)
@@ -284,9 +284,9 @@ class DecisionApi(ModerationApi):
         )
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
-    @extend_schema(request=Input, responses={200: DecidedOut, **ERRORS})
+    @extend_schema(request=DecisionInput, responses={200: DecidedOut, **ERRORS})
     def post(self, request, story_id):
-        data = self.Input(data=request.data)
+        data = self.DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if values["action"] == "reject" and not values.get("reason"):
@@ -298,33 +298,33 @@ class DecisionApi(ModerationApi):
 class UnpublishApi(ModerationApi):
     perm = UNPUBLISH
 
-    class Input(StrictSerializer):
+    class UnpublishInput(StrictSerializer):
         version = serializers.IntegerField()
         reason = serializers.ChoiceField(choices=RejectReason.choices)
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
-    @extend_schema(request=Input, responses={200: DecidedOut, **ERRORS})
+    @extend_schema(request=UnpublishInput, responses={200: DecidedOut, **ERRORS})
     def post(self, request, story_id):
-        data = self.Input(data=request.data)
+        data = self.UnpublishInput(data=request.data)
         data.is_valid(raise_exception=True)
         done = services.story_unpublish(story_id=story_id, user=request.user, **data.validated_data)
         return Response(decided_out(done))
 
 
 class ClusterRejectApi(ModerationApi):
-    class Input(StrictSerializer):
+    class ClusterRejectInput(StrictSerializer):
         reason = serializers.ChoiceField(choices=RejectReason.choices)
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     @extend_schema(
-        request=Input,
+        request=ClusterRejectInput,
         responses={
             200: inline_serializer("ClusterRejected", {"rejected": serializers.IntegerField()})
         },
         parameters=[OpenApiParameter("cluster", str, OpenApiParameter.PATH)],
     )
     def post(self, request, cluster):
-        data = self.Input(data=request.data)
+        data = self.ClusterRejectInput(data=request.data)
         data.is_valid(raise_exception=True)
         count = services.cluster_reject(cluster=cluster, user=request.user, **data.validated_data)
         return Response({"rejected": count})
