@@ -70,7 +70,14 @@ class QueueItemOut(serializers.Serializer):
 class QueueOut(serializers.Serializer):
     results = QueueItemOut(many=True)
     next = serializers.CharField(allow_null=True, help_text="Cursor of the next page.")
-    counts = serializers.DictField(child=serializers.IntegerField())
+
+
+class CountsOut(serializers.Serializer):
+    pending = serializers.IntegerField()
+    second = serializers.IntegerField()
+    escalated = serializers.IntegerField()
+    held = serializers.IntegerField()
+    urgent = serializers.IntegerField()
 
 
 class StoryOut(serializers.Serializer):
@@ -202,9 +209,21 @@ class QueueApi(ModerationApi):
             {
                 "results": [_queue_item(s, page.claimed, request.user) for s in page.stories],
                 "next": page.next_cursor.encode() if page.next_cursor else None,
-                "counts": selectors.queue_counts(filters=filters),
             }
         )
+
+
+class QueueCountsApi(ModerationApi):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("language", str, description="kk,ru,en (default: yours)"),
+        ],
+        responses={200: CountsOut},
+        description="How many stories wait in each queue, counted now (never a stored counter).",
+    )
+    def get(self, request):
+        filters = filters_for(request.user, {"language": request.query_params.get("language")})
+        return Response(selectors.queue_counts(languages=filters.languages))
 
 
 def filters_for(user, data: dict) -> selectors.QueueFilters:

@@ -194,11 +194,19 @@ def queue_first_free(*, filters: QueueFilters, user) -> Story | None:
     return None
 
 
-def queue_counts(*, filters: QueueFilters) -> dict[str, int]:
-    """How many stories wait in each queue (and how many are urgent), under the same filters."""
-    stories = _filtered(filters, queue=False).filter(status__in=[Status.PENDING, Status.HELD])
-    aggregates = {name: Count("id", filter=_queue_q(name)) for name in QUEUES}
-    aggregates["urgent"] = Count("id", filter=Q(urgent=True))
+def queue_counts(*, languages: tuple[str, ...] = ()) -> dict[str, int]:
+    """How many stories wait in each queue (and how many are urgent), in these languages.
+
+    Computed on every call, never a stored counter that could drift. It reads every waiting
+    row (a covering partial index keeps that cheap), so the API serves it apart from the
+    keyset-paginated page, whose cost does not grow with the queue.
+    """
+    stories = _filtered(QueueFilters(languages=languages), queue=False).filter(
+        status__in=[Status.PENDING, Status.HELD]
+    )
+    # COUNT(status), not COUNT(id): the id is not in the covering index.
+    aggregates = {name: Count("status", filter=_queue_q(name)) for name in QUEUES}
+    aggregates["urgent"] = Count("status", filter=Q(urgent=True))
     return stories.aggregate(**aggregates)
 
 
@@ -267,7 +275,7 @@ def metrics(*, days: int = 14) -> dict:
         )
     }
     return {
-        "counts": queue_counts(filters=QueueFilters()),
+        "counts": queue_counts(),
         "oldest_days": (today - oldest).days if oldest else None,
         "per_day": [
             {

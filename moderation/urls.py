@@ -13,6 +13,7 @@ urlpatterns = [
     path("enrol/", views.enrol_view, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
     path("next/", views.next_view, name="next"),
+    path("counts/", views.counts_view, name="counts"),
     path("stories/<str:story_id>/", views.story_view, name="story"),
     path("stories/<str:story_id>/decide/", views.decide_view, name="decide"),
     path("stories/<str:story_id>/skip/", views.skip_view, name="skip"),
@@ -28,6 +29,7 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("queue/", api.QueueApi.as_view(), name="queue"),
+    path("queue/counts/", api.QueueCountsApi.as_view(), name="queue-counts"),
     path("stories/<str:story_id>/", api.StoryApi.as_view(), name="story"),
     path("stories/<str:story_id>/claim/", api.ClaimApi.as_view(), name="claim"),
     path("stories/<str:story_id>/redact/", api.RedactApi.as_view(), name="redact"),

@@ -212,13 +212,20 @@ def queue_view(request):
             "filters": filters,
             "rows": rows,
             "tabs": tabs,
-            "counts": selectors.queue_counts(filters=filters),
+            "counts_url": reverse("moderate:counts") + "?" + _filter_query(filters),
             "next_url": f"?{query}&after={page.next_cursor.encode()}" if page.next_cursor else "",
             "query": query,
             "regions": Region.choices,
             "languages": settings.LANGUAGES,
         },
     )
+
+
+@workspace_view(REVIEW)
+def counts_view(request):
+    """The queue's counts, computed now; the page fetches them after it has shown the rows."""
+    filters = _filters(request)
+    return JsonResponse(selectors.queue_counts(languages=filters.languages))
 
 
 def _with(filters, **changes):

@@ -104,7 +104,13 @@ class Story(models.Model):
             # The review queue's keyset order: urgent first, oldest day first, then the random id.
             models.Index(
                 fields=["status", "-urgent", "received_on", "id"], name="story_queue_order"
-            )
+            ),
+            # The queue's counts read only this (an index-only scan of the waiting stories).
+            models.Index(
+                fields=["status", "language", "urgent", "escalated", "second_review_needed"],
+                condition=models.Q(status__in=["pending", "held"]),
+                name="story_queue_counts",
+            ),
         ]
 
     def __str__(self) -> str:

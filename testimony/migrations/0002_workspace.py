@@ -42,4 +42,8 @@ class Migration(migrations.Migration):
             model_name='story',
             index=models.Index(fields=['status', '-urgent', 'received_on', 'id'], name='story_queue_order'),
         ),
+        migrations.AddIndex(
+            model_name='story',
+            index=models.Index(condition=models.Q(('status__in', ['pending', 'held'])), fields=['status', 'language', 'urgent', 'escalated', 'second_review_needed'], name='story_queue_counts'),
+        ),
     ]

@@ -89,6 +89,10 @@ def test_the_help_lists_the_shortcuts(new_page):
     page.fill("input[name=code]", code_for(device))
     page.click("button[type=submit]")
     page.wait_for_url("**/moderate/")
+    # The counts arrive after the rows: computed on the server, filled in by the page.
+    page.wait_for_function(
+        "document.querySelector('.count[data-queue=pending]').textContent === '0'"
+    )
     page.keyboard.press("?")
     assert page.locator("#shortcuts").is_visible()
     assert "Approve" in page.inner_text("#shortcuts")

@@ -109,9 +109,17 @@ def test_each_queue_holds_its_own_stories(moderator):
     assert ids("second") == {second.id}
 
 
+def test_counts_are_per_language_and_show_mixed_to_all():
+    screened(language="ru")
+    screened(language="mixed")
+    screened(language="kk", held=True)
+    counts = selectors.queue_counts(languages=("kk",))
+    assert (counts["pending"], counts["held"]) == (1, 1)
+
+
 def test_counts_are_computed_and_follow_every_change(moderator):
     stories = [screened() for _ in range(3)] + [screened(held=True), screened(urgent=True)]
-    counts = selectors.queue_counts(filters=QueueFilters())
+    counts = selectors.queue_counts()
     assert (counts["pending"], counts["held"], counts["urgent"]) == (4, 1, 1)
     services.claim_take(story_id=stories[0].id, user=moderator)
     services.story_reject(
@@ -119,7 +127,7 @@ def test_counts_are_computed_and_follow_every_change(moderator):
     )
     services.claim_take(story_id=stories[3].id, user=moderator)
     services.story_release(story_id=stories[3].id, user=moderator, version=stories[3].version)
-    counts = selectors.queue_counts(filters=QueueFilters())
+    counts = selectors.queue_counts()
     assert (counts["pending"], counts["held"]) == (4, 0)
 
 

@@ -259,3 +259,12 @@ def test_a_lead_creates_an_account_and_sets_a_daily_cap(verified_client, lead):
         .exclude(at=None)
         .exists()
     )
+
+
+def test_the_queue_counts_are_served_to_the_page(verified_client, moderator):
+    client = verified_client(moderator)
+    screened(), screened(), screened(held=True)
+    html = client.get("/moderate/").content.decode()
+    assert 'data-counts-url="/moderate/counts/?' in html
+    counts = client.get("/moderate/counts/").json()
+    assert (counts["pending"], counts["held"], counts["urgent"]) == (2, 1, 0)

@@ -187,6 +187,20 @@
     }, every);
   }
 
+  // --- The queue page: counts (computed on the server for every request), a movable selection
+  var tabs = $("#queue-tabs");
+  if (tabs) {
+    fetch(tabs.dataset.countsUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (counts) {
+        if (!counts) { return; }
+        $$(".count[data-queue]").forEach(function (el) {
+          if (el.dataset.queue in counts) { el.textContent = String(counts[el.dataset.queue]); }
+        });
+      })
+      .catch(function () { /* the counts stay "…" */ });
+  }
+
   // --- The queue page: a movable selection -----------------------------------------------
   var rows = $$(".queue-row:not(.claimed)");
   var selected = -1;
