@@ -139,7 +139,7 @@ def story_out(story, user) -> dict:
             for f in story.findings.all()
         ],
         "redactions": [s.__dict__ for s in spans],
-        "redacted_text": services.redacted_text(story.text, spans),
+        "redacted_text": services.redacted_text(story.text, spans, story.language),
         "installations": [i.slug for i in story.installations.all()],
         "cluster": cluster.cluster if cluster else None,
         "claimed_by_me": holder is not None and holder.user_id == user.pk,

@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models import (
@@ -235,12 +235,20 @@ def spans_clean(redactions: Iterable, text: str) -> list[Span]:
     return merged
 
 
-def redacted_text(text: str, spans: Iterable[Span]) -> str:
+def placeholder_in(placeholder: str, language: str) -> str:
+    """A placeholder in the story's own language ("[имя]" in a Russian story)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        return placeholder
+    with translation.override(language):
+        return str(Placeholder(placeholder).label)
+
+
+def redacted_text(text: str, spans: Iterable[Span], language: str = "") -> str:
     """The text with every span replaced by its placeholder: what the wall shows."""
     out, at = [], 0
     for span in sorted(spans):
         out.append(text[at : span.start])
-        out.append(span.placeholder)
+        out.append(placeholder_in(span.placeholder, language))
         at = span.end
     out.append(text[at:])
     return "".join(out)
@@ -394,7 +402,7 @@ def story_approve(
         action="approved",
         actor=user,
         duration=held.held_for,
-        published_text="" if private else redacted_text(story.text, spans),
+        published_text="" if private else redacted_text(story.text, spans, story.language),
         publish_at=None if private else timezone.now() + publication_delay(),
         labels=labels,
         escalated=False,

@@ -291,7 +291,10 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
         ],
         "suggestions": suggestions(findings),
         "redactions": [s.__dict__ for s in spans],
-        "preview": services.redacted_text(story.text, spans),
+        "preview": services.redacted_text(story.text, spans, story.language),
+        "placeholder_words": {
+            code: services.placeholder_in(code, story.language) for code in Placeholder.values
+        },
         "blurred": profile.blur_text or sensitive,
         "always_blurred": sensitive,
         "labels": [(value, label, value in chosen_labels) for value, label in Label.choices],

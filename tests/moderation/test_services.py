@@ -461,3 +461,14 @@ def test_every_claim_and_decision_is_in_the_log_with_its_actor(moderator):
     )
     assert sorted(actions) == sorted(["claimed", "skipped", "claimed", "approved"])
     assert cache.get(f"claim:{story.id}") is None
+
+
+def test_placeholders_speak_the_storys_language(moderator):
+    text = "Мой муж Серик Ахметов бил меня при детях, и никто не верил."
+    story = screened(text, language="ru")
+    start = text.index("Серик")
+    approve(
+        story, moderator, redactions=[{"start": start, "end": start + 13, "placeholder": "[name]"}]
+    )
+    story.refresh_from_db()
+    assert story.published_text == "Мой муж [имя] бил меня при детях, и никто не верил."

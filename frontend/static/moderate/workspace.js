@@ -42,6 +42,7 @@
   var storyText = $("#story-text");
   var spans = [];
   var chars = [];
+  var words = {};  // placeholder -> its word in the story's language, as the wall shows it
 
   function normalize(list) {
     var sorted = list.slice().sort(function (a, b) { return a.start - b.start || a.end - b.end; });
@@ -61,7 +62,7 @@
     var out = "";
     var at = 0;
     spans.forEach(function (span) {
-      out += chars.slice(at, span.start).join("") + span.placeholder;
+      out += chars.slice(at, span.start).join("") + (words[span.placeholder] || span.placeholder);
       at = span.end;
     });
     return out + chars.slice(at).join("");
@@ -74,9 +75,9 @@
     list.textContent = "";
     spans.forEach(function (span, index) {
       var item = document.createElement("li");
-      var words = document.createElement("span");
-      words.className = "redacted-words";
-      words.textContent = chars.slice(span.start, span.end).join("");
+      var original = document.createElement("span");
+      original.className = "redacted-words";
+      original.textContent = chars.slice(span.start, span.end).join("");
       var arrow = document.createTextNode(" → " + span.placeholder + " ");
       var remove = document.createElement("button");
       remove.type = "button";
@@ -84,7 +85,7 @@
       remove.textContent = list.dataset.removeLabel || "×";
       remove.setAttribute("aria-label", "remove");
       remove.addEventListener("click", function () { spans.splice(index, 1); render(); });
-      item.appendChild(words);
+      item.appendChild(original);
       item.appendChild(arrow);
       item.appendChild(remove);
       list.appendChild(item);
@@ -150,6 +151,7 @@
 
   if (review && storyText) {
     chars = Array.from(data("story-text-data") || "");
+    words = data("placeholder-words") || {};
     spans = normalize(data("redactions-data") || []);
     render();
     $("#reveal").addEventListener("click", toggleBlur);
