@@ -108,7 +108,25 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     audit_event(action="login_failed", actor=known, subject=name)
 
 
+def _admin_changed(sender, instance, created, **kwargs):
+    """A change made in the Django admin (installations, help resources, word lists...).
+
+    The subject names the kind of object only, never its id: should it be a story, the
+    event would otherwise tie a story to an exact time.
+    """
+    if not created:
+        return
+    content_type = instance.content_type
+    kind = f"{content_type.app_label}.{content_type.model}" if content_type else ""
+    action = {1: "admin_added", 2: "admin_changed", 3: "admin_deleted"}.get(instance.action_flag)
+    audit_event(action=action or "admin_action", actor=instance.user, subject=kind)
+
+
 def connect() -> None:
+    from django.contrib.admin.models import LogEntry
+    from django.db.models.signals import post_save
+
+    post_save.connect(_admin_changed, sender=LogEntry, dispatch_uid="moderation-admin-audit")
     user_logged_in.connect(_logged_in, dispatch_uid="moderation-login-audit")
     user_logged_out.connect(_logged_out, dispatch_uid="moderation-logout-audit")
     user_login_failed.connect(_login_failed, dispatch_uid="moderation-login-failed-audit")

@@ -268,3 +268,26 @@ def test_the_queue_counts_are_served_to_the_page(verified_client, moderator):
     assert 'data-counts-url="/moderate/counts/?' in html
     counts = client.get("/moderate/counts/").json()
     assert (counts["pending"], counts["held"], counts["urgent"]) == (2, 1, 0)
+
+
+def test_a_staff_session_ends_after_inactivity(verified_client, moderator, settings):
+    client = verified_client(moderator)
+    client.get("/moderate/")
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # the age counts from the last request
+
+
+def test_changes_in_the_django_admin_are_audited_with_their_time(client, make_user):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    admin = make_user("admin", "aigul")
+    client.force_login(admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = admin.totpdevice_set.get().persistent_id
+    session.save()
+    response = client.post("/admin/auth/group/add/", {"name": "volunteers"})
+    assert response.status_code == 302, response.content[:500]
+    event = AuditEvent.objects.get(action="admin_added")
+    assert event.actor == admin and event.subject == "auth.group" and event.at
+    # The log itself cannot be edited there either.
+    assert client.get(f"/admin/testimony/auditevent/{event.pk}/delete/").status_code == 403
