@@ -1,7 +1,7 @@
 """The workspace pages under /moderate/: they read through selectors, write through services."""
 
 import json
-import time
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -67,9 +67,10 @@ def login_view(request):
         )
         if user is not None:
             auth_login(request, user)
-            return redirect(
-                reverse("moderate:verify") + (f"?next={context['next']}" if context["next"] else "")
-            )
+            target = reverse("moderate:verify")
+            if context["next"]:
+                target += "?" + urlencode({"next": context["next"]})
+            return redirect(target)
         context["problem"] = WRONG_LOGIN
         return render(request, "moderate/login.html", context, status=400)
     return render(request, "moderate/login.html", context)
@@ -134,8 +135,9 @@ def logout_view(request):
 
 
 # --- The queue --------------------------------------------------------------------------------
-def _filters(request) -> selectors.QueueFilters:
-    query = request.GET
+def _filters(request, query=None) -> selectors.QueueFilters:
+    """The queue filters of a request; without a language, the languages she reads."""
+    query = request.GET if query is None else query
     if "language" in query:
         languages = tuple(code for code in query.getlist("language") if code)
     else:
@@ -154,8 +156,6 @@ def _filters(request) -> selectors.QueueFilters:
 
 
 def _filter_query(filters: selectors.QueueFilters) -> str:
-    from urllib.parse import urlencode
-
     pairs = [("queue", filters.queue)] + [("language", code) for code in filters.languages]
     pairs += [("language", "")] if not filters.languages else []
     pairs += [
@@ -261,10 +261,8 @@ def next_view(request):
 
 
 def _filters_from_post(request) -> selectors.QueueFilters:
-    from django.http import QueryDict
-
-    request.GET = QueryDict(request.POST.get("filters", ""))
-    return _filters(request)
+    """Forms carry the queue's filters along, so the next story comes from the same queue."""
+    return _filters(request, QueryDict(request.POST.get("filters", "")))
 
 
 def _story_url(story_id, filters) -> str:
@@ -617,5 +615,5 @@ def tokens_view(request):
     return render(
         request,
         "moderate/tokens.html",
-        {**_base_context(request), "issued": issued, "tokens": tokens, "now": time.time()},
+        {**_base_context(request), "issued": issued, "tokens": tokens},
     )

@@ -3,6 +3,7 @@ approve with the keyboard, and see the story scheduled."""
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from moderation.access import totp_device
 from moderation.accounts import moderator_create
@@ -90,9 +91,7 @@ def test_the_help_lists_the_shortcuts(new_page):
     page.click("button[type=submit]")
     page.wait_for_url("**/moderate/")
     # The counts arrive after the rows: computed on the server, filled in by the page.
-    page.wait_for_function(
-        "document.querySelector('.count[data-queue=pending]').textContent === '0'"
-    )
+    expect(page.locator(".count[data-queue=pending]")).to_have_text("0")
     page.keyboard.press("?")
     assert page.locator("#shortcuts").is_visible()
     assert "Approve" in page.inner_text("#shortcuts")

@@ -82,8 +82,8 @@
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "link";
-      remove.textContent = list.dataset.removeLabel || "×";
-      remove.setAttribute("aria-label", "remove");
+      remove.textContent = "×";
+      remove.setAttribute("aria-label", list.dataset.removeLabel || "remove");
       remove.addEventListener("click", function () { spans.splice(index, 1); render(); });
       item.appendChild(original);
       item.appendChild(arrow);
