@@ -219,7 +219,7 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes", "knox"]
 MIDDLEWARE += [
     "django_otp.middleware.OTPMiddleware",
-    "moderation.middleware.StaffLanguageMiddleware",
+    "moderation.middleware.StaffPagesMiddleware",
     # Last: axes only ever acts on staff paths (moderation.middleware.StaffOnlyAxesMiddleware).
     "moderation.middleware.StaffOnlyAxesMiddleware",
 ]

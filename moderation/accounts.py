@@ -77,6 +77,8 @@ def moderator_update(
     *, user, actor, role: str | None = None, languages=None, daily_cap=..., active=None
 ) -> None:
     """A lead changes an account: role, languages, daily cap, or whether it may log in."""
+    if user.is_superuser and not actor.is_superuser:
+        raise Invalid(_("Only an admin can change an admin's account."), "role")
     profile = profile_of(user)
     if role is not None and role != _current_role(user):
         if role not in ROLES:

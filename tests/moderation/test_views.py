@@ -291,3 +291,22 @@ def test_changes_in_the_django_admin_are_audited_with_their_time(client, make_us
     assert event.actor == admin and event.subject == "auth.group" and event.at
     # The log itself cannot be edited there either.
     assert client.get(f"/admin/testimony/auditevent/{event.pk}/delete/").status_code == 403
+
+
+def test_staff_pages_are_never_kept_by_the_browser_cache(client, verified_client, moderator):
+    made = moderator_create(username="ainur", role="moderator")
+    client.post("/moderate/login/", {"username": "ainur", "password": made.password})
+    assert "no-store" in client.get("/moderate/enrol/")["Cache-Control"]  # the TOTP secret
+    story = screened()
+    page = verified_client(moderator).get(f"/moderate/stories/{story.id}/")
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+
+
+def test_a_lead_cannot_change_an_admins_account(verified_client, lead, make_user):
+    admin = make_user("admin", "asel")
+    client = verified_client(lead)
+    client.post(
+        "/moderate/team/", {"do": "update", "user": admin.pk, "role": "moderator", "active": ""}
+    )
+    admin.refresh_from_db()
+    assert admin.is_superuser and admin.is_active
