@@ -216,6 +216,8 @@ CELERY_BEAT_SCHEDULE = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 # --- Moderator workspace --------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes", "knox"]
 MIDDLEWARE += [
     "django_otp.middleware.OTPMiddleware",
@@ -244,7 +246,7 @@ if not REDIS_URL:
 AXES_VERBOSE = False
 # API tokens: stored hashed, expiring, revocable; issued after a TOTP login or by the command.
 REST_KNOX = {
-    "TOKEN_TTL": __import__("datetime").timedelta(hours=env.float("API_TOKEN_HOURS", default=12.0)),
+    "TOKEN_TTL": timedelta(hours=env.float("API_TOKEN_HOURS", default=12.0)),
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
     "TOKEN_LIMIT_PER_USER": 10,
