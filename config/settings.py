@@ -247,3 +247,47 @@ SCREENING_WORDS_CHECK_SECONDS = env.float("SCREENING_WORDS_CHECK_SECONDS", defau
 SCREENING_DUPLICATE_DAYS = env.int("SCREENING_DUPLICATE_DAYS", default=7)
 SCREENING_DUPLICATE_SIMILARITY = env.float("SCREENING_DUPLICATE_SIMILARITY", default=0.6)
 SCREENING_CAMPAIGN_SIZE = env.int("SCREENING_CAMPAIGN_SIZE", default=3)
+# --- Moderator workspace --------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes", "knox"]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "moderation.middleware.StaffPagesMiddleware",
+    # Last: axes only ever acts on staff paths (moderation.middleware.StaffOnlyAxesMiddleware).
+    "moderation.middleware.StaffOnlyAxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/moderate/login/"
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Untold")
+# Failed staff logins: counted in the cache (no table of attempts), per address and account.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_CLIENT_IP_CALLABLE = "moderation.access.staff_client_address"
+AXES_LOCKOUT_CALLABLE = "moderation.access.locked_out"
+AXES_RESET_ON_SUCCESS = True
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]  # a subclass of AxesMiddleware is installed
+if not REDIS_URL:
+    # Embedded mode is one process, so its in-process cache does count every failed login.
+    SILENCED_SYSTEM_CHECKS += ["axes.W001"]
+AXES_VERBOSE = False
+# API tokens: stored hashed, expiring, revocable; issued after a TOTP login or by the command.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.float("API_TOKEN_HOURS", default=12.0)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 10,
+}
+CLAIM_SECONDS = env.int("CLAIM_SECONDS", default=600)
+SECOND_REVIEW_REQUIRED = env.bool("SECOND_REVIEW_REQUIRED", default=True)
+BREAK_AFTER_STORIES = env.int("BREAK_AFTER_STORIES", default=20)
+BREAK_AFTER_MINUTES = env.int("BREAK_AFTER_MINUTES", default=50)
+QUEUE_PAGE_SIZE = env.int("QUEUE_PAGE_SIZE", default=50)
+# The publication window (DESIGN.md invariant 3): approval plus a random delay within it.
+WALL_DELAY_MIN_SECONDS = env.int("WALL_DELAY_MIN_SECONDS", default=1800)
+WALL_DELAY_MAX_SECONDS = env.int("WALL_DELAY_MAX_SECONDS", default=10800)

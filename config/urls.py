@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from moderation.urls import api_urlpatterns as moderation_api
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
@@ -12,6 +14,8 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("moderate/", include("moderation.urls")),
+    path("api/v1/moderation/", include((moderation_api, "moderation-api"))),
     path("api/v1/", include("testimony.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

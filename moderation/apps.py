@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_groups(sender, **kwargs) -> None:
+    from moderation.roles import ensure_groups
+
+    ensure_groups()
 
 
 class ModerationConfig(AppConfig):
@@ -7,6 +14,14 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        from moderation import receivers
+        from django.contrib import admin
+        from django_otp.admin import OTPAdminSite
+
+        from moderation import access, receivers
 
         receivers.connect()
+        access.connect()
+        # The roles are groups of this app's permissions; refreshed after every migrate.
+        post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="moderation-roles")
+        # The Django admin asks for the TOTP code too, like every workspace page.
+        admin.site.__class__ = OTPAdminSite

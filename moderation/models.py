@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -109,7 +110,8 @@ class StorySignature(models.Model):
         Story, on_delete=models.CASCADE, primary_key=True, related_name="signature"
     )
     minhash = models.BinaryField()
-    cluster = models.UUIDField(null=True, blank=True, db_index=True)
+    # The campaign cluster (a random id) shared by near-duplicates; the workspace groups by it.
+    cluster = models.CharField(max_length=64, null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"signature ({self.cluster or 'no cluster'})"
@@ -124,3 +126,120 @@ class SignatureBand(models.Model):
 
     def __str__(self) -> str:
         return f"band {self.key}"
+
+
+# --- The moderator workspace ----------------------------------------------------------------
+# Nothing below that points at a story holds a time finer than a day (DESIGN.md invariant 2),
+# and every such row is deleted with the story's text by testimony.services.story_erase.
+
+
+class Placeholder(models.TextChoices):
+    """What a redacted span becomes on the wall."""
+
+    NAME = "[name]", _("[name]")
+    PHONE = "[phone]", _("[phone]")
+    PLACE = "[place]", _("[place]")
+    ADDRESS = "[address]", _("[address]")
+    EMAIL = "[email]", _("[email]")
+    NUMBER = "[number]", _("[number]")
+    DATE = "[date]", _("[date]")
+    WORK = "[workplace]", _("[workplace]")
+    LINK = "[link]", _("[link]")
+    REMOVED = "[…]", _("[…]")
+
+
+class Label(models.TextChoices):
+    """Content warnings an approved story carries on the wall."""
+
+    PHYSICAL = "physical-violence", _("Physical violence")
+    SEXUAL = "sexual-violence", _("Sexual violence")
+    CHILDREN = "violence-against-children", _("Violence against children")
+    SELF_HARM = "self-harm", _("Self-harm")
+
+
+class RejectReason(models.TextChoices):
+    IDENTIFYING = "identifying", _("Identifying details left")
+    NOT_TESTIMONY = "not-testimony", _("Not a testimony")
+    ABUSE = "abuse", _("Abuse")
+    SPAM = "spam", _("Spam")
+    CAMPAIGN = "campaign", _("Campaign")
+    OTHER = "other", _("Other")
+
+
+class ModeratorProfile(models.Model):
+    """What the workspace knows of a moderator beyond her account: languages and wellbeing."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_profile"
+    )
+    # The languages she reads (kk, ru, en): her queue shows these by default.
+    languages = models.JSONField(_("languages she reads"), default=list, blank=True)
+    blur_text = models.BooleanField(_("blur story text until I reveal it"), default=True)
+    interface_language = models.CharField(
+        _("workspace language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Set by a lead; empty means no cap.
+    daily_cap = models.PositiveIntegerField(_("decisions per day at most"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("moderator profile")
+        verbose_name_plural = _("moderator profiles")
+        # The roles (groups) are made of these; see moderation.roles.
+        permissions = [
+            ("review_story", _("Can review, redact and decide stories")),
+            ("second_review", _("Can give the second approval and decide escalated stories")),
+            ("unpublish_story", _("Can take a published story off the wall")),
+            ("manage_moderators", _("Can manage moderators")),
+            ("view_metrics", _("Can see the workspace metrics")),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Redaction(models.Model):
+    """A span of the story's text that the wall shows as a placeholder. Code-point offsets."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="redactions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    placeholder = models.CharField(max_length=16, choices=Placeholder.choices)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="redaction_span_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placeholder} [{self.start}:{self.end}]"
+
+
+class ReviewNote(models.Model):
+    """A moderator's free-text note on a story. Erased with the story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="review_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    written_on = models.DateField(_("written on"))  # a day, never a time
+
+    def __str__(self) -> str:
+        return f"note ({self.written_on})"
+
+
+class FirstApproval(models.Model):
+    """The first of two approvals a risky story needs; the second comes from a lead."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="first_approval")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    labels = models.JSONField(default=list, blank=True)
+    installation_ids = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"first approval by {self.approver_id}"

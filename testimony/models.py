@@ -82,6 +82,9 @@ class Story(models.Model):
     # form's time lock slowed it down, so moderators look at it with that in mind.
     no_proof_of_work = models.BooleanField(_("sent without proof of work"), default=False)
     version = models.PositiveIntegerField(default=1)
+    # Review flags beside the status: waits for a lead; needs a second moderator's approval.
+    escalated = models.BooleanField(_("escalated"), default=False)
+    second_review_needed = models.BooleanField(_("second review needed"), default=False)
 
     # Review and publication. The wall shows `published_text` (the redacted text), never `text`.
     published_text = models.TextField(_("published text"), blank=True)
@@ -100,6 +103,18 @@ class Story(models.Model):
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+        indexes = [
+            # The review queue's keyset order: urgent first, oldest day first, then the random id.
+            models.Index(
+                fields=["status", "-urgent", "received_on", "id"], name="story_queue_order"
+            ),
+            # The queue's counts read only this (an index-only scan of the waiting stories).
+            models.Index(
+                fields=["status", "language", "urgent", "escalated", "second_review_needed"],
+                condition=models.Q(status__in=["pending", "held"]),
+                name="story_queue_counts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.received_on})"
@@ -121,13 +136,18 @@ class AuditEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     action = models.CharField(max_length=32)
+    # PROTECT: an account with a trail is deactivated, never deleted (nothing rewrites the log).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     story_id = models.UUIDField(null=True, blank=True, db_index=True)
     day = models.DateField(null=True, blank=True)
     at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=64, blank=True)
+    # How long the moderator held the story before this event (claim to decision).
+    duration = models.DurationField(null=True, blank=True)
+    # What an event that names no story is about: an account, a setting.
+    subject = models.CharField(max_length=150, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

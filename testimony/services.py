@@ -1,6 +1,7 @@
 """Every write to a story goes through these functions; views, API, tasks and commands call them."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,11 +68,19 @@ def story_submit(
 
 
 def story_transition(
-    *, story: Story, to: str, actor=None, reason: str = "", action: str = "", **changes
+    *,
+    story: Story,
+    to: str,
+    actor=None,
+    reason: str = "",
+    action: str = "",
+    duration: timedelta | None = None,
+    **changes,
 ) -> Story:
     """Move a story to another status: check the move is allowed, save, write the audit event.
 
     The caller holds the row (select_for_update) when others may act on it at once.
+    `duration` is how long the actor worked on the story (the audit log's only measure of time).
     """
     if to not in TRANSITIONS[story.status]:
         raise TransitionNotAllowed(f"{story.status} -> {to}")
@@ -80,14 +89,23 @@ def story_transition(
     story.status = to
     story.version += 1
     story.save()
-    audit_story_event(story=story, action=action or to, actor=actor, reason=reason)
+    audit_story_event(
+        story=story, action=action or to, actor=actor, reason=reason, duration=duration
+    )
     return story
 
 
-def audit_story_event(*, story: Story, action: str, actor=None, reason: str = "") -> AuditEvent:
+def audit_story_event(
+    *, story: Story, action: str, actor=None, reason: str = "", duration: timedelta | None = None
+) -> AuditEvent:
     # The day the event happened, never the time: the log must not become a timeline.
     return AuditEvent.objects.create(
-        action=action, actor=actor, story_id=story.id, day=timezone.localdate(), reason=reason
+        action=action,
+        actor=actor,
+        story_id=story.id,
+        day=timezone.localdate(),
+        reason=reason,
+        duration=duration,
     )
 
 

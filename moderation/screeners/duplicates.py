@@ -119,7 +119,7 @@ def record(*, story, text: str) -> Recorded:
         # Lock the neighbours: two workers forming one cluster at once must agree on it.
         rows = list(StorySignature.objects.select_for_update().filter(story_id__in=ids))
         clusters = sorted({str(row.cluster) for row in rows if row.cluster})
-        cluster = uuid.UUID(clusters[0]) if clusters else uuid.uuid4()
+        cluster = clusters[0] if clusters else str(uuid.uuid4())
         StorySignature.objects.filter(story_id__in=ids).update(cluster=cluster)
         if len(clusters) > 1:
             StorySignature.objects.filter(cluster__in=clusters[1:]).update(cluster=cluster)

@@ -1,0 +1,41 @@
+"""Middleware of the staff workspace. Both act on staff paths only, never on a survivor's."""
+
+from axes.middleware import AxesMiddleware
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from testimony.anonymize import is_staff_path
+
+
+class StaffPagesMiddleware:
+    """Staff responses: in the moderator's chosen language, and never kept by a browser cache.
+
+    The workspace shows survivors' stories and TOTP secrets: a shared computer's cache must
+    not keep them after she logs out. The workspace's URLs carry no language, so the
+    language comes from her preferences.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_staff_path(request.path_info):
+            return self.get_response(request)
+        if request.user.is_authenticated:
+            profile = getattr(request.user, "moderator_profile", None)
+            if profile is not None and profile.interface_language:
+                translation.activate(profile.interface_language)
+                request.LANGUAGE_CODE = profile.interface_language
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        return response
+
+
+class StaffOnlyAxesMiddleware(AxesMiddleware):
+    """django-axes's lockout answer, on staff paths only: survivor requests never reach axes."""
+
+    def __call__(self, request):
+        if not is_staff_path(request.path_info):
+            return self.get_response(request)
+        return super().__call__(request)

@@ -1,0 +1,43 @@
+"""The three roles of the workspace, as groups of permissions.
+
+moderator: review, redact, decide. lead: also second reviews, escalated stories, unpublish,
+managing moderators, metrics. admin: everything, and the Django admin (installations, help
+resources, word lists), so an admin account is a superuser.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+MODERATOR, LEAD, ADMIN = "moderator", "lead", "admin"
+ROLES = (MODERATOR, LEAD, ADMIN)
+
+_MODERATOR_PERMS = ["review_story"]
+_LEAD_PERMS = _MODERATOR_PERMS + [
+    "second_review",
+    "unpublish_story",
+    "manage_moderators",
+    "view_metrics",
+]
+ROLE_PERMISSIONS = {MODERATOR: _MODERATOR_PERMS, LEAD: _LEAD_PERMS, ADMIN: _LEAD_PERMS}
+
+
+def ensure_groups() -> None:
+    """Create or refresh the three groups. Idempotent: runs after every migrate."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = Permission.objects.filter(
+            content_type__app_label="moderation", codename__in=codenames
+        )
+        group.permissions.set(perms)
+
+
+def role_of(user) -> str:
+    """The highest role the account holds, or "" for none."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return ""
+    if user.is_superuser:
+        return ADMIN
+    names = set(user.groups.values_list("name", flat=True))
+    for role in (ADMIN, LEAD, MODERATOR):
+        if role in names:
+            return role
+    return ""

@@ -1,0 +1,474 @@
+"""Review services: claims, versions, conflicts, redaction, decisions, second review, audit."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from moderation import services
+from moderation.models import FirstApproval, Redaction, ReviewNote, Severity, StorySignature
+from testimony.models import AuditEvent, Installation, Status, Story
+from testimony.services import story_withdraw
+from tests.factories import SubmittedStoryFactory
+from tests.moderation.conftest import pii, screened
+
+pytestmark = pytest.mark.django_db
+
+NAME_TEXT = "My husband Serik Akhmetov beat me in front of our children."
+NAME = (11, 25)  # "Serik Akhmetov"
+
+
+def approve(story, user, **kwargs):
+    services.claim_take(story_id=story.id, user=user)
+    story.refresh_from_db()
+    return services.story_approve(story_id=story.id, user=user, version=story.version, **kwargs)
+
+
+# --- Claims -----------------------------------------------------------------------------
+def test_a_claimed_story_cannot_be_claimed_by_another(moderator, other_moderator):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(services.Conflict) as error:
+        services.claim_take(story_id=story.id, user=other_moderator)
+    assert error.value.status == 409
+
+
+def test_claiming_again_renews_ones_own_claim(moderator):
+    story = screened()
+    first = services.claim_take(story_id=story.id, user=moderator)
+    again = services.claim_take(story_id=story.id, user=moderator)
+    assert again.user_id == moderator.pk and again.since == first.since
+
+
+def test_a_claim_expires_by_itself(moderator, other_moderator, settings):
+    settings.CLAIM_SECONDS = 1
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    deadline = time.monotonic() + 10
+    while services.claim_of(story.id) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (
+        services.claim_take(story_id=story.id, user=other_moderator).user_id == other_moderator.pk
+    )
+
+
+def test_skipping_returns_the_story_to_the_queue(moderator, other_moderator):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    assert services.claim_release(story_id=story.id, user=moderator)
+    assert services.claim_take(story_id=story.id, user=other_moderator)
+    assert Story.objects.get(id=story.id).status == Status.PENDING
+
+
+def test_renewing_anothers_claim_is_a_conflict(moderator, other_moderator):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(services.Conflict):
+        services.claim_renew(story_id=story.id, user=other_moderator)
+
+
+def test_a_decided_story_keeps_no_claim(moderator, other_moderator):
+    story = screened()
+    approve(story, moderator)
+    assert services.claim_of(story.id) is None
+    assert cache.get(f"claim:{story.id}") is None
+
+
+# --- Versions and conflicts ---------------------------------------------------------------
+def test_deciding_without_the_claim_is_a_conflict(moderator):
+    story = screened()
+    with pytest.raises(services.Conflict) as error:
+        services.story_reject(
+            story_id=story.id, user=moderator, version=story.version, reason="spam"
+        )
+    assert error.value.code == "not_claimed"
+    assert Story.objects.get(id=story.id).status == Status.PENDING
+
+
+def test_deciding_on_a_stale_version_is_a_conflict(moderator):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(services.Conflict) as error:
+        services.story_approve(story_id=story.id, user=moderator, version=story.version - 1)
+    assert error.value.code == "stale_version"
+    assert Story.objects.get(id=story.id).status == Status.PENDING
+
+
+def test_a_decision_on_anothers_claim_is_a_conflict(moderator, other_moderator):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(services.Conflict):
+        services.story_approve(story_id=story.id, user=other_moderator, version=story.version)
+
+
+def test_a_withdrawn_story_cannot_be_decided(moderator):
+    submitted = SubmittedStoryFactory()
+    story = Story.objects.get(id=submitted.story_id)
+    from testimony.services import story_mark_screened
+
+    story_mark_screened(story=story, language="en", held=False, urgent=False, incomplete=False)
+    services.claim_take(story_id=story.id, user=moderator)
+    story_withdraw(receipt=submitted.receipt)
+    story.refresh_from_db()
+    with pytest.raises(services.Conflict):
+        services.story_approve(story_id=story.id, user=moderator, version=story.version)
+
+
+# --- Redaction ----------------------------------------------------------------------------
+def test_redactions_count_code_points_so_an_emoji_before_a_name_slips_nothing():
+    text = "🙂🙂 Aigerim hit me"
+    start = text.index("Aigerim")
+    assert start == 3  # three code points, though five UTF-16 units
+    spans = services.spans_clean(
+        [{"start": start, "end": start + 7, "placeholder": "[name]"}], text
+    )
+    assert services.redacted_text(text, spans) == "🙂🙂 [name] hit me"
+
+
+def test_overlapping_redactions_merge_and_bad_ones_are_refused():
+    text = "Call 8 701 555 12 34 now"
+    spans = services.spans_clean(
+        [
+            {"start": 5, "end": 12, "placeholder": "[phone]"},
+            {"start": 10, "end": 20, "placeholder": "[number]"},
+        ],
+        text,
+    )
+    assert spans == [services.Span(5, 20, "[phone]")]
+    with pytest.raises(services.Invalid):
+        services.spans_clean([{"start": 3, "end": 99, "placeholder": "[name]"}], text)
+    with pytest.raises(services.Invalid):
+        services.spans_clean([{"start": 1, "end": 2, "placeholder": "<script>"}], text)
+
+
+def test_redacting_saves_spans_bumps_the_version_and_is_audited(moderator):
+    story = screened(NAME_TEXT)
+    services.claim_take(story_id=story.id, user=moderator)
+    redacted = services.story_redact(
+        story_id=story.id,
+        user=moderator,
+        version=story.version,
+        redactions=[{"start": NAME[0], "end": NAME[1], "placeholder": "[name]"}],
+    )
+    assert redacted.version == story.version + 1
+    assert list(Redaction.objects.filter(story=story).values_list("start", "end")) == [NAME]
+    assert AuditEvent.objects.filter(story_id=story.id, action="redacted", actor=moderator).exists()
+
+
+# --- Decisions ------------------------------------------------------------------------------
+def test_approval_schedules_the_redacted_text_within_the_window(moderator, settings):
+    settings.WALL_DELAY_MIN_SECONDS, settings.WALL_DELAY_MAX_SECONDS = 1800, 10800
+    place = Installation.objects.create(name="Astana station", slug="astana-station")
+    story = screened(NAME_TEXT)
+    before = timezone.now()
+    done = approve(
+        story,
+        moderator,
+        redactions=[{"start": NAME[0], "end": NAME[1], "placeholder": "[name]"}],
+        labels=["physical-violence", "violence-against-children"],
+        installations=["astana-station"],
+    )
+    story.refresh_from_db()
+    assert done.status == story.status == Status.APPROVED
+    assert story.published_text == "My husband [name] beat me in front of our children."
+    assert story.text == NAME_TEXT  # the original stays for the record until publication
+    assert before + timedelta(seconds=1800) <= story.publish_at
+    assert story.publish_at <= timezone.now() + timedelta(seconds=10800)
+    assert story.labels == ["physical-violence", "violence-against-children"]
+    assert list(story.installations.all()) == [place]
+
+
+def test_publication_delays_are_random_within_the_window(settings):
+    settings.WALL_DELAY_MIN_SECONDS, settings.WALL_DELAY_MAX_SECONDS = 100, 200
+    delays = {services.publication_delay().total_seconds() for _ in range(200)}
+    assert min(delays) >= 100 and max(delays) <= 200 and len(delays) > 50
+
+
+def test_a_private_story_is_approved_but_never_scheduled(moderator):
+    story = screened(consent="private")
+    approve(story, moderator)
+    story.refresh_from_db()
+    assert story.status == Status.APPROVED and story.publish_at is None
+    assert story.published_text == ""
+
+
+def test_rejection_needs_a_reason_from_the_list_and_keeps_the_note(moderator):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(services.Invalid):
+        services.story_reject(
+            story_id=story.id, user=moderator, version=story.version, reason="i do not like it"
+        )
+    services.story_reject(
+        story_id=story.id,
+        user=moderator,
+        version=story.version,
+        reason="not-testimony",
+        note="An advert for a sauna.",
+    )
+    story.refresh_from_db()
+    assert story.status == Status.REJECTED
+    assert AuditEvent.objects.get(story_id=story.id, action="rejected").reason == "not-testimony"
+    assert ReviewNote.objects.get(story=story).text == "An advert for a sauna."
+
+
+def test_an_escalated_story_waits_for_a_lead(moderator, lead):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    services.story_escalate(story_id=story.id, user=moderator, version=story.version)
+    story.refresh_from_db()
+    assert story.escalated and story.status == Status.PENDING
+    with pytest.raises(services.Forbidden):
+        approve(story, moderator)
+    services.claim_release(story_id=story.id, user=moderator)
+    assert approve(story, lead).status == Status.APPROVED
+
+
+def test_a_lead_returns_an_escalated_story_to_the_queue(moderator, lead):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    services.story_escalate(story_id=story.id, user=moderator, version=story.version)
+    story.refresh_from_db()
+    services.claim_take(story_id=story.id, user=lead)
+    services.story_release(story_id=story.id, user=lead, version=story.version)
+    story.refresh_from_db()
+    assert not story.escalated and story.status == Status.PENDING
+
+
+def test_a_held_story_is_released_to_the_queue_before_approval(moderator):
+    story = screened(held=True)
+    services.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(services.Conflict):
+        services.story_approve(story_id=story.id, user=moderator, version=story.version)
+    services.story_release(story_id=story.id, user=moderator, version=story.version)
+    story.refresh_from_db()
+    assert story.status == Status.PENDING
+    assert AuditEvent.objects.filter(story_id=story.id, action="released").exists()
+
+
+# --- Second review --------------------------------------------------------------------------
+def test_a_danger_finding_needs_a_leads_second_approval(moderator, other_moderator, lead):
+    story = screened(
+        "He said he will kill me tonight if I tell anyone.",
+        findings=[("danger", "threat", Severity.HIGH, 3, 23)],
+        urgent=True,
+    )
+    first = approve(story, moderator, labels=["physical-violence"])
+    story.refresh_from_db()
+    assert first.second_review_pending and story.status == Status.PENDING
+    assert story.second_review_needed and story.publish_at is None
+    assert FirstApproval.objects.get(story=story).approver == moderator
+
+    with pytest.raises(services.Forbidden):  # not a lead
+        approve(story, other_moderator)
+    services.claim_release(story_id=story.id, user=other_moderator)
+    with pytest.raises(services.Forbidden):  # the same person twice
+        approve(story, moderator)
+    services.claim_release(story_id=story.id, user=moderator)
+    second = approve(story, lead, labels=["physical-violence"])
+    story.refresh_from_db()
+    assert second.status == story.status == Status.APPROVED
+    assert story.publish_at is not None and not story.second_review_needed
+    assert not FirstApproval.objects.filter(story=story).exists()
+
+
+def test_unredacted_high_severity_pii_needs_a_second_approval(moderator):
+    story = screened(NAME_TEXT, findings=[pii("name", *NAME)])
+    assert approve(story, moderator).second_review_pending
+
+
+def test_redacted_pii_is_approved_at_once(moderator):
+    story = screened(NAME_TEXT, findings=[pii("name", *NAME)])
+    done = approve(story, moderator, redactions=[{"start": 11, "end": 25, "placeholder": "[name]"}])
+    assert done.status == Status.APPROVED
+
+
+def test_second_review_can_be_switched_off(moderator, settings):
+    settings.SECOND_REVIEW_REQUIRED = False
+    story = screened(NAME_TEXT, findings=[pii("name", *NAME)])
+    assert approve(story, moderator).status == Status.APPROVED
+
+
+# --- Clusters and unpublishing ----------------------------------------------------------------
+def test_a_held_cluster_is_rejected_in_bulk_with_one_reason(moderator, other_moderator):
+    flood = [
+        screened(f"Fake story number {n} written by a bot farm.", held=True, cluster="c1")
+        for n in range(4)
+    ]
+    held_by_other = flood[0]
+    services.claim_take(story_id=held_by_other.id, user=other_moderator)
+    pending_in_cluster = screened("A real story that resembles it.", cluster="c1")
+    elsewhere = screened("Another campaign, another set of words.", held=True, cluster="c2")
+
+    assert services.cluster_reject(cluster="c1", user=moderator, reason="campaign") == 3
+    statuses = dict(Story.objects.values_list("id", "status"))
+    assert [statuses[s.id] for s in flood[1:]] == [Status.REJECTED] * 3
+    assert statuses[held_by_other.id] == Status.HELD
+    assert statuses[pending_in_cluster.id] == Status.PENDING
+    assert statuses[elsewhere.id] == Status.HELD
+    reasons = set(AuditEvent.objects.filter(action="rejected").values_list("reason", flat=True))
+    assert reasons == {"campaign"}
+
+
+def test_only_a_lead_unpublishes_and_the_wall_is_told(
+    moderator, lead, django_capture_on_commit_callbacks
+):
+    from testimony.signals import story_unpublished
+
+    story = screened()
+    approve(story, moderator)
+    story.refresh_from_db()
+    with pytest.raises(services.Forbidden):
+        services.story_unpublish(
+            story_id=story.id, user=moderator, version=story.version, reason="identifying"
+        )
+    told = []
+    story_unpublished.connect(
+        lambda sender, story_id, **kw: told.append(story_id), weak=False, dispatch_uid="t"
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.story_unpublish(
+                story_id=story.id, user=lead, version=story.version, reason="identifying"
+            )
+    finally:
+        story_unpublished.disconnect(dispatch_uid="t")
+    story.refresh_from_db()
+    assert story.status == Status.REJECTED and story.publish_at is None
+    assert told == [str(story.id)]
+    assert AuditEvent.objects.get(story_id=story.id, action="unpublished").reason == "identifying"
+
+
+# --- Wellbeing ------------------------------------------------------------------------------
+def test_the_daily_cap_stops_new_claims(moderator, lead):
+    from moderation.accounts import moderator_update
+
+    moderator_update(user=moderator, actor=lead, daily_cap=2)
+    for _ in range(2):
+        story = screened()
+        services.claim_take(story_id=story.id, user=moderator)
+        services.story_reject(
+            story_id=story.id, user=moderator, version=story.version, reason="spam"
+        )
+    with pytest.raises(services.Forbidden) as error:
+        services.claim_take(story_id=screened().id, user=moderator)
+    assert error.value.code == "daily_cap"
+
+
+# --- The audit log ------------------------------------------------------------------------------
+def test_story_events_carry_the_day_and_a_duration_never_a_time(moderator):
+    story = screened()
+    approve(story, moderator)
+    events = AuditEvent.objects.filter(story_id=story.id)
+    assert {"screened", "claimed", "approved"} <= set(events.values_list("action", flat=True))
+    for event in events:
+        assert event.at is None and event.day == timezone.localdate()
+    decision = events.get(action="approved")
+    assert decision.actor == moderator and decision.duration is not None
+
+
+def test_a_story_event_with_an_exact_time_is_refused_by_the_database():
+    story = screened()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.create(action="x", story_id=story.id, at=timezone.now())
+
+
+def test_audit_events_cannot_be_changed_or_deleted(moderator):
+    story = screened()
+    approve(story, moderator)
+    event = AuditEvent.objects.filter(story_id=story.id).first()
+    event.reason = "rewritten"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(story_id=story.id).update(reason="rewritten")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(story_id=story.id).delete()
+    with pytest.raises(PermissionError), transaction.atomic():
+        AuditEvent.objects.bulk_update([event], ["reason"])
+    with pytest.raises(ProtectedError), transaction.atomic():
+        moderator.delete()  # an account with a trail is deactivated, never deleted
+    assert not AuditEvent.objects.filter(reason="rewritten").exists()
+
+
+def test_logins_and_configuration_changes_carry_exact_times(moderator, lead, client):
+    from moderation.accounts import moderator_update
+
+    moderator_update(user=moderator, actor=lead, languages=["kk"])
+    client.post("/moderate/login/", {"username": "mira", "password": "wrong"})
+    for action in ("languages_changed", "login_failed"):
+        event = AuditEvent.objects.get(action=action)
+        assert event.story_id is None and event.at is not None and event.subject == "mira"
+
+
+# --- Erasure ------------------------------------------------------------------------------------
+def test_withdrawal_erases_notes_redactions_approvals_and_cluster(moderator):
+    submitted = SubmittedStoryFactory(text=NAME_TEXT)
+    story = Story.objects.get(id=submitted.story_id)
+    from testimony.services import story_mark_screened
+
+    story_mark_screened(story=story, language="en", held=False, urgent=True, incomplete=False)
+    StorySignature.objects.create(story=story, minhash=b"", cluster="c9")
+    services.claim_take(story_id=story.id, user=moderator)
+    story.refresh_from_db()
+    services.story_approve(
+        story_id=story.id,
+        user=moderator,
+        version=story.version,
+        redactions=[{"start": 11, "end": 25, "placeholder": "[name]"}],
+        note="Check the children's ages.",
+    )
+    assert FirstApproval.objects.filter(story=story).exists()
+    story_withdraw(receipt=submitted.receipt)
+    for model in (ReviewNote, Redaction, FirstApproval, StorySignature):
+        assert not model.objects.filter(story_id=story.id).exists(), model.__name__
+
+
+# --- The command --------------------------------------------------------------------------------
+def test_the_command_creates_an_account_and_a_token(capsys):
+    from django.contrib.auth import get_user_model
+    from knox.models import AuthToken
+
+    call_command("moderator", "create", "aruzhan", "--role", "lead", "--languages", "kk,ru")
+    out = capsys.readouterr().out
+    assert "password: " in out and "otpauth://totp/" in out
+    user = get_user_model().objects.get(username="aruzhan")
+    assert user.groups.filter(name="lead").exists()
+    assert user.moderator_profile.languages == ["kk", "ru"]
+    call_command("moderator", "token", "aruzhan")
+    token = capsys.readouterr().out.split("token: ")[1].split()[0]
+    stored = AuthToken.objects.get(user=user)
+    assert token not in (stored.digest, stored.token_key)  # stored hashed
+    assert stored.expiry - timezone.now() > timedelta(hours=11)
+
+
+def test_every_claim_and_decision_is_in_the_log_with_its_actor(moderator):
+    story = screened()
+    services.claim_take(story_id=story.id, user=moderator)
+    services.claim_release(story_id=story.id, user=moderator)
+    approve(story, moderator)
+    actions = list(
+        AuditEvent.objects.filter(story_id=story.id, actor=moderator).values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == sorted(["claimed", "skipped", "claimed", "approved"])
+    assert cache.get(f"claim:{story.id}") is None
+
+
+def test_placeholders_speak_the_storys_language(moderator):
+    text = "Мой муж Серик Ахметов бил меня при детях, и никто не верил."
+    story = screened(text, language="ru")
+    start = text.index("Серик")
+    approve(
+        story, moderator, redactions=[{"start": start, "end": start + 13, "placeholder": "[name]"}]
+    )
+    story.refresh_from_db()
+    assert story.published_text == "Мой муж [имя] бил меня при детях, и никто не верил."
