@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("testimony.urls")),
+    path("api/v1/", include("testimony.wall_urls")),
+    path("", include("frontend.wall_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 urlpatterns += i18n_patterns(path("", include("frontend.urls")), prefix_default_language=True)

@@ -8,7 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from frontend.forms import ReceiptForm, StoryForm
 from frontend.guards import cross_site
+from frontend.wall import intake_closed
 from testimony import formtoken, idempotency, ratelimit
+from testimony.feeds import intake_paused
 from testimony.models import Channel
 from testimony.selectors import receipt_status
 from testimony.services import story_submit, story_withdraw
@@ -40,6 +42,8 @@ def _tell_form(request, form, *, problem=None, status=200):
 @csrf_exempt  # no cookies here: a signed form token and Sec-Fetch-Site protect the form
 @require_http_methods(["GET", "POST"])
 def tell(request):
+    if intake_paused():  # a lead's switch: the page says so and shows where to find help
+        return intake_closed(request)
     if request.method == "GET":
         return _tell_form(request, StoryForm())
     form = StoryForm(request.POST)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from testimony import erasure, receipts
+from testimony import erasure, feeds, receipts
 from testimony.models import AuditEvent, Channel, Consent, Installation, Status, Story
 from testimony.sanitize import clean_story_text
 from testimony.selectors import story_by_receipt
@@ -30,6 +30,10 @@ class TransitionNotAllowed(Exception):
     pass
 
 
+class IntakePaused(Exception):
+    """A lead has paused intake: no story is taken until it is resumed."""
+
+
 @dataclass(frozen=True)
 class Submitted:
     receipt: str
@@ -44,8 +48,14 @@ def story_submit(
     channel: str,
     region: str = "",
     installation: Installation | None = None,
+    told_at: Installation | None = None,
 ) -> Submitted:
-    """Store an anonymous story and queue it for screening. Returns the receipt, shown once."""
+    """Store an anonymous story and queue it for screening. Returns the receipt, shown once.
+
+    `told_at` is the installation whose kiosk took the story: its own screens hold it longer.
+    """
+    if feeds.intake_paused():
+        raise IntakePaused()
     clean = clean_story_text(text)
     code = receipts.new_code()
     stored = receipts.digest(code)
@@ -57,6 +67,7 @@ def story_submit(
         received_on=timezone.localdate(),  # a day, never a time (invariant 2)
         receipt_key_id=stored.key_id,
         receipt_hash=stored.value,
+        told_at=told_at or installation,
     )
     story_id = str(story.id)
     transaction.on_commit(lambda: story_received.send(sender=Story, story_id=story_id))
@@ -72,11 +83,14 @@ def story_transition(
     """
     if to not in TRANSITIONS[story.status]:
         raise TransitionNotAllowed(f"{story.status} -> {to}")
+    previous = story.status
     for field, value in changes.items():
         setattr(story, field, value)
     story.status = to
     story.version += 1
     story.save()
+    if Status.PUBLISHED in (previous, to):  # what some wall shows has changed
+        feeds.feed_bump_for_story(story)
     audit_story_event(story=story, action=action or to, actor=actor, reason=reason)
     return story
 
@@ -107,6 +121,8 @@ def story_erase(*, story: Story) -> None:
     Every row of any app that points at the story is deleted, except models that declare
     `kept_on_story_erasure` (the audit trail, which holds no text).
     """
+    if story.status == Status.PUBLISHED:  # off every wall, cached renderings included
+        feeds.feed_bump_for_story(story)
     for relation in Story._meta.related_objects:
         model = relation.related_model
         if getattr(model, "kept_on_story_erasure", False):
