@@ -71,6 +71,7 @@ def walls_paused() -> bool:
 # --- Versions --------------------------------------------------------------------------------
 def _forget(slugs) -> None:
     for slug in slugs:
+        _local_states.pop(slug, None)
         stale = cache.get(_pages_key(slug)) or []
         cache.delete_many([*stale, _pages_key(slug), _state_key(slug)])
 
@@ -116,17 +117,36 @@ class FeedState:
         return f"{self.installation_id}.{self.version}.{self.day:%Y%m%d}"
 
 
+# Each process remembers a feed's version for WALL_FEED_LOCAL_SECONDS (default 1 s): the hot
+# path then costs no network round trip at all. A bump in this process forgets it at once;
+# other processes follow within that second, far inside the feed's own max-age.
+_local_states: dict[str, tuple[float, str]] = {}
+
+
 def feed_state(slug: str) -> FeedState | None:
     """The current version of an installation's feed; None if there is no such installation."""
+    now = time.monotonic()
+    local = _local_states.get(slug)
+    if local is not None and local[0] > now:
+        value = local[1]
+    else:
+        value = _shared_state(slug)
+        if len(_local_states) > 1000:
+            _local_states.clear()
+        _local_states[slug] = (now + settings.WALL_FEED_LOCAL_SECONDS, value)
+    if value == _MISSING:
+        return None
+    pk, _, version = value.partition(":")
+    return FeedState(slug, int(pk), int(version), timezone.localdate())
+
+
+def _shared_state(slug: str) -> str:
     value = cache.get(_state_key(slug))
     if value is None:
         row = Installation.objects.filter(slug=slug).values_list("id", "feed_version").first()
         value = f"{row[0]}:{row[1]}" if row else _MISSING
         cache.add(_state_key(slug), value, timeout=_STATE_TTL if row else 60)
-    if value == _MISSING:
-        return None
-    pk, _, version = value.partition(":")
-    return FeedState(slug, int(pk), int(version), timezone.localdate())
+    return value
 
 
 # --- Which stories an installation shows -----------------------------------------------------
@@ -297,6 +317,7 @@ class _Memo:
         with self.lock:
             self.items.clear()
             self.latest.clear()
+            _local_states.clear()
 
 
 memo = _Memo()
