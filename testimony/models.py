@@ -224,6 +224,14 @@ class Story(models.Model):
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+        indexes = [
+            # The walls' order: newest day first, then the random id (never arrival order).
+            models.Index(
+                fields=["-published_on", "id"],
+                name="story_wall_order",
+                condition=models.Q(status="published"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.received_on})"
