@@ -3,6 +3,7 @@ and the lead's overview of screens, reports and pause switches. They render; ser
 
 import io
 import json
+import uuid
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -200,8 +201,8 @@ def report(request):
         notice = SLOW
     else:
         try:
-            story_report(story_id=request.POST.get("story", ""))
-        except Exception:  # a malformed id is no different from an unknown one
+            story_report(story_id=uuid.UUID(request.POST.get("story", "")))
+        except ValueError:  # a malformed id is no different from an unknown one
             pass
         notice = REPORTED
     return redirect(f"{back}?{urlencode({'i': slug, 'notice': notice})}")

@@ -325,6 +325,7 @@ memo = _Memo()
 
 def feed_page(state: FeedState, cursor: str = "") -> Rendered:
     """The rendered page for this version: from this process, else the cache, else rendered."""
+    after = Cursor.decode(cursor) if cursor else None  # ValueError before any lookup
     key = (state.slug, state.tag, cursor)
     found = memo.get(key)
     if found is not None:
@@ -334,7 +335,6 @@ def feed_page(state: FeedState, cursor: str = "") -> Rendered:
     if stored is not None:
         found = Rendered(*stored)
     else:
-        after = Cursor.decode(cursor) if cursor else None
         body = render_page(state, after)
         etag = f'"{state.tag}.{hashlib.sha256(body).hexdigest()[:16]}"'
         found = Rendered(etag, body)

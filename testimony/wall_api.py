@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -105,14 +106,37 @@ def _kiosk_json(device) -> dict:
     }
 
 
+DEVICE_HEADER = OpenApiParameter(
+    name=kiosk.HEADER, location=OpenApiParameter.HEADER, required=True, type=str
+)
+
+
+def _kiosk_schema(name: str, **extra):
+    return inline_serializer(
+        name,
+        {
+            "installation": serializers.DictField(),
+            "device": serializers.CharField(),
+            "intake_open": serializers.BooleanField(),
+            "idle_seconds": serializers.IntegerField(),
+            "countdown_seconds": serializers.IntegerField(),
+            **extra,
+        },
+    )
+
+
 class KioskSetupApi(APIView):
     """`POST /api/v1/kiosk/setup/` with `{"code": "<one-time setup code>"}`."""
 
-    class Input(StrictSerializer):
+    class KioskSetupInput(StrictSerializer):
         code = serializers.CharField(max_length=40)
 
+    @extend_schema(
+        request=KioskSetupInput,
+        responses={201: _kiosk_schema("KioskRegistered", token=serializers.CharField())},
+    )
     def post(self, request):
-        data = self.Input(data=request.data)
+        data = self.KioskSetupInput(data=request.data)
         data.is_valid(raise_exception=True)
         if not ratelimit.hit("kiosk-setup", request.rate_key, settings.KIOSK_SETUP_RATE_LIMIT):
             raise KioskThrottled()
@@ -130,6 +154,7 @@ class KioskSetupApi(APIView):
 class KioskDeviceApi(APIView):
     """`GET /api/v1/kiosk/device/`: who this kiosk is, for the page to set itself up."""
 
+    @extend_schema(parameters=[DEVICE_HEADER], responses={200: _kiosk_schema("KioskDevice")})
     def get(self, request):
         return Response(_kiosk_json(_device(request)))
 
@@ -138,14 +163,19 @@ class KioskStoryApi(APIView):
     """`POST /api/v1/kiosk/stories/`: the kiosk's form. Trusted device: no proof of work, a
     per-device rate limit instead."""
 
-    class Input(StrictSerializer):
+    class KioskStoryInput(StrictSerializer):
         text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
         region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
         consent = serializers.ChoiceField(choices=Consent.choices)
 
+    @extend_schema(
+        request=KioskStoryInput,
+        parameters=[DEVICE_HEADER],
+        responses={201: inline_serializer("KioskReceipt", {"receipt": serializers.CharField()})},
+    )
     def post(self, request):
         device = _device(request)
-        data = self.Input(data=request.data)
+        data = self.KioskStoryInput(data=request.data)
         data.is_valid(raise_exception=True)
         if not ratelimit.hit("kiosk", str(device.id), settings.KIOSK_RATE_LIMIT):
             raise KioskThrottled()

@@ -182,3 +182,15 @@ def test_pausing_the_walls_empties_every_feed_until_resumed():
     switches_set(actor=None, walls_paused=False)
     body = json.loads(feeds.feed_page(feeds.feed_state(place.slug)).body)
     assert body["paused"] is False and len(body["stories"]) == 1
+
+
+def test_beat_and_the_embedded_runner_schedule_the_publisher():
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["wall-publish"]
+    assert entry["task"] == "testimony.publish_due"
+    place = factories.installation()
+    for _ in range(3):
+        factories.approved(at=[place])
+    app.tasks[entry["task"]].apply()  # what config/embedded.py does on each tick
+    assert Story.objects.filter(status=Status.PUBLISHED).count() == 3
