@@ -307,8 +307,12 @@ class _Memo:
             return found[1]
 
     def put(self, key: tuple, rendered: Rendered) -> None:
+        now = time.monotonic()
         with self.lock:
-            self.items[key] = (time.monotonic(), rendered)
+            # Oldest first: drop what has outlived the cache's own copies, then the overflow.
+            while self.items and now - next(iter(self.items.values()))[0] > _PAGE_TTL:
+                self.items.popitem(last=False)
+            self.items[key] = (now, rendered)
             self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
