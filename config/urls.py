@@ -4,12 +4,16 @@ from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from testimony import wall_api
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
+    # The hottest path of all (every screen polls it): matched first, not behind includes.
+    path("api/v1/wall/<slug:slug>/stories/", wall_api.feed, name="api-wall-feed"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("testimony.urls")),

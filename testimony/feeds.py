@@ -111,16 +111,19 @@ class FeedState:
     installation_id: int
     version: int
     day: datetime.date
+    tag: str = ""
 
-    @property
-    def tag(self) -> str:
-        return f"{self.installation_id}.{self.version}.{self.day:%Y%m%d}"
+    @classmethod
+    def of(cls, slug: str, value: str, day: datetime.date) -> "FeedState":
+        pk, _, version = value.partition(":")
+        return cls(slug, int(pk), int(version), day, f"{pk}.{version}.{day.toordinal()}")
 
 
-# Each process remembers a feed's version for WALL_FEED_LOCAL_SECONDS (default 1 s): the hot
-# path then costs no network round trip at all. A bump in this process forgets it at once;
-# other processes follow within that second, far inside the feed's own max-age.
-_local_states: dict[str, tuple[float, str]] = {}
+# Each process remembers a feed's state for WALL_FEED_LOCAL_SECONDS (default 1 s): the hot
+# path then costs no network round trip and no date arithmetic. A bump in this process
+# forgets it at once; other processes follow within that second, far inside the feed's own
+# max-age (and a new day within that second too).
+_local_states: dict[str, tuple[float, FeedState | None]] = {}
 
 
 def feed_state(slug: str) -> FeedState | None:
@@ -128,16 +131,13 @@ def feed_state(slug: str) -> FeedState | None:
     now = time.monotonic()
     local = _local_states.get(slug)
     if local is not None and local[0] > now:
-        value = local[1]
-    else:
-        value = _shared_state(slug)
-        if len(_local_states) > 1000:
-            _local_states.clear()
-        _local_states[slug] = (now + settings.WALL_FEED_LOCAL_SECONDS, value)
-    if value == _MISSING:
-        return None
-    pk, _, version = value.partition(":")
-    return FeedState(slug, int(pk), int(version), timezone.localdate())
+        return local[1]
+    value = _shared_state(slug)
+    state = None if value == _MISSING else FeedState.of(slug, value, timezone.localdate())
+    if len(_local_states) > 1000:
+        _local_states.clear()
+    _local_states[slug] = (now + settings.WALL_FEED_LOCAL_SECONDS, state)
+    return state
 
 
 def _shared_state(slug: str) -> str:
@@ -282,7 +282,8 @@ class Rendered:
 
 
 class _Memo:
-    """The last few rendered pages in this process, dropped when their version is superseded."""
+    """The last few rendered pages in this process (oldest out first), dropped when their
+    version is superseded or when they outlive the shared cache's copies."""
 
     def __init__(self, size: int = 256):
         self.size = size
@@ -292,19 +293,19 @@ class _Memo:
 
     def get(self, key: tuple) -> Rendered | None:
         slug, tag = key[0], key[1]
-        with self.lock:
-            if self.latest.get(slug) != tag:
+        if self.latest.get(slug) != tag:  # a new version: older copies of this feed go
+            with self.lock:
                 self.latest[slug] = tag
                 for old in [k for k in self.items if k[0] == slug and k[1] != tag]:
                     del self.items[old]
-            found = self.items.get(key)
-            if found is None:
-                return None
-            if time.monotonic() - found[0] > _PAGE_TTL:
-                del self.items[key]
-                return None
-            self.items.move_to_end(key)
-            return found[1]
+        found = self.items.get(key)  # the hot path: one dict lookup, no lock
+        if found is None:
+            return None
+        if time.monotonic() - found[0] > _PAGE_TTL:
+            with self.lock:
+                self.items.pop(key, None)
+            return None
+        return found[1]
 
     def put(self, key: tuple, rendered: Rendered) -> None:
         now = time.monotonic()
@@ -313,7 +314,6 @@ class _Memo:
             while self.items and now - next(iter(self.items.values()))[0] > _PAGE_TTL:
                 self.items.popitem(last=False)
             self.items[key] = (now, rendered)
-            self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 

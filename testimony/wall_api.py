@@ -31,8 +31,8 @@ def _cache_headers(response, etag: str) -> None:
 
 def _matches(request, etag: str) -> bool:
     header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    if not header:
-        return False
+    if not header or header == etag:  # the screens send back exactly what they got
+        return bool(header)
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
     return etag in tags or "*" in tags
 

@@ -170,13 +170,16 @@ def test_a_lead_unpublishes_a_reported_story(client):
 
 
 def test_a_paused_intake_closes_the_tell_page_and_the_api(client, api):
-    factories.installation(helplines={"en": "Helpline marker 150"})
     switches_set(actor=None, intake_paused=True)
-    page = client.get("/en/tell/")
-    assert page.status_code == 503 and "Helpline marker 150" in page.content.decode()
+    page = client.get("/en/tell/").content.decode()
+    assert "not taking new stories" in page and 'name="text"' not in page
+    told = client.post("/en/tell/", {"text": "x" * 40, "consent": "wall"})
+    assert told.status_code == 503
     response = api("/api/v1/stories/", {"text": "x" * 40, "consent": "wall"})
     assert response.status_code == 503
     assert not Story.objects.exists()
+    switches_set(actor=None, intake_paused=False)
+    assert 'name="text"' in client.get("/en/tell/").content.decode()
 
 
 def test_the_demo_installation_gets_sensible_defaults():

@@ -76,7 +76,7 @@
 
   function api(path, options) {
     options = options || {};
-    var headers = { Accept: "application/json", "X-Kiosk-Device": token() };
+    var headers = { Accept: "application/json", "Accept-Language": config.lang, "X-Kiosk-Device": token() };
     if (options.body) headers["Content-Type"] = "application/json";
     return fetch(path, {
       method: options.method || "GET", headers: headers, cache: "no-store", credentials: "omit",
