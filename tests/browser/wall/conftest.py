@@ -54,11 +54,12 @@ def server(transactional_db):
 
 @pytest.fixture
 def open_page(browser, server):
-    """open_page(path) -> a Page in a fresh context (fresh storage, fresh service workers)."""
+    """open_page(path, **context_options) -> a Page in a fresh context (fresh storage, fresh
+    service workers)."""
     contexts = []
 
-    def make(path: str):
-        context = browser.new_context(base_url=server.url)
+    def make(path: str, **options):
+        context = browser.new_context(base_url=server.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -142,3 +142,23 @@ def test_the_screen_keeps_only_the_public_feed_in_storage(open_page):
     saved = json.loads(json.loads(storage)["untold-wall:station"])
     assert set(saved["feed"]["stories"][0]) == {"id", "text", "language", "labels", "published_on"}
     assert set(json.loads(storage)) == {"untold-wall:station", "untold-screen-id"}
+
+
+def test_a_mosaic_shows_several_stories_at_once(open_page):
+    place = factories.installation(slug="station", layout="mosaic")
+    stories = [factories.published(at=[place]) for _ in range(4)]
+    page = open_page(f"/wall/station/{FAST}")
+    wait_seen(page, *stories)
+    page.wait_for_function("() => document.querySelectorAll('.story[data-id]').length >= 3")
+
+
+def test_transitions_stop_for_people_who_ask_for_less_motion(open_page):
+    place = factories.installation(slug="station")
+    story = factories.published(at=[place])
+    duration = "() => getComputedStyle(document.querySelector('.story')).transitionDuration"
+    calm = open_page(f"/wall/station/{FAST}", reduced_motion="reduce")
+    wait_seen(calm, story)
+    assert set(calm.evaluate(duration).split(", ")) == {"0s"}
+    moving = open_page(f"/wall/station/{FAST}")
+    wait_seen(moving, story)
+    assert moving.evaluate(duration) != "0s"
