@@ -2,6 +2,7 @@
 trusted submissions rate limited per device, and nothing about the person kept."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -149,3 +150,36 @@ def test_the_kiosk_page_keeps_the_system_keyboard_out(client):
         assert attribute in textarea
     assert 'lang="ru"' in html
     assert "<script>" not in html  # the CSP forbids inline scripts: none are needed
+
+
+def test_the_admin_shows_a_new_kiosk_its_setup_code_once(admin_client, api):
+    place = factories.installation(slug="hall")
+    response = admin_client.post(
+        "/admin/testimony/kioskdevice/add/",
+        {"installation": place.id, "name": "Hall B"},
+        follow=True,
+    )
+    text = response.content.decode()
+    code = re.search(r"Setup code for [^:]+: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", text).group(1)
+    assert api("/api/v1/kiosk/setup/", {"code": code}).status_code == 201
+    assert code not in admin_client.get("/admin/testimony/kioskdevice/").content.decode()
+
+
+def test_an_admin_policy_edit_reaches_the_feed(admin_client, client):
+    place = factories.installation(slug="hall")
+    factories.published(at=[place], labels=["sexual-violence"])
+    assert len(client.get("/api/v1/wall/hall/stories/").json()["stories"]) == 1
+    admin_client.post(
+        f"/admin/testimony/installation/{place.id}/change/",
+        {
+            "name": place.name,
+            "slug": "hall",
+            "languages": '["kk", "ru", "en"]',
+            "rotation_seconds": 12,
+            "layout": "single",
+            "label_policy": '{"sexual-violence": "exclude"}',
+            "helplines": "{}",
+            "on_web": "on",
+        },
+    )
+    assert client.get("/api/v1/wall/hall/stories/").json()["stories"] == []
