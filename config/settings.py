@@ -288,6 +288,33 @@ SECOND_REVIEW_REQUIRED = env.bool("SECOND_REVIEW_REQUIRED", default=True)
 BREAK_AFTER_STORIES = env.int("BREAK_AFTER_STORIES", default=20)
 BREAK_AFTER_MINUTES = env.int("BREAK_AFTER_MINUTES", default=50)
 QUEUE_PAGE_SIZE = env.int("QUEUE_PAGE_SIZE", default=50)
-# The publication window (DESIGN.md invariant 3): approval plus a random delay within it.
+# --- Wall: publication, feed, screens, kiosk ---------------------------------------------------
+# The publication window (DESIGN.md invariant 3): an approved story gets publish_at = approval
+# plus a random delay in [min, max] (testimony.publication.publish_time) and is published in a
+# batch once that time has passed. Moderation's approval reads these two as well.
 WALL_DELAY_MIN_SECONDS = env.int("WALL_DELAY_MIN_SECONDS", default=1800)
 WALL_DELAY_MAX_SECONDS = env.int("WALL_DELAY_MAX_SECONDS", default=10800)
+WALL_MIN_BATCH = env.int("WALL_MIN_BATCH", default=3)
+WALL_PUBLISH_SECONDS = env.float("WALL_PUBLISH_SECONDS", default=60.0)
+# A story told at a kiosk stays off that installation's own screens at least this long.
+# Never below 24: the person seen at the kiosk must not be linkable to the story beside it.
+WALL_KIOSK_HOLD_HOURS = max(24, env.int("WALL_KIOSK_HOLD_HOURS", default=24))
+WALL_FEED_PAGE_SIZE = env.int("WALL_FEED_PAGE_SIZE", default=50)
+WALL_FEED_MAX_AGE = env.int("WALL_FEED_MAX_AGE", default=30)
+WALL_FEED_LOCAL_SECONDS = env.float("WALL_FEED_LOCAL_SECONDS", default=1.0)
+WALL_POLL_SECONDS = env.int("WALL_POLL_SECONDS", default=60)
+WALL_RELOAD_HOUR = env.int("WALL_RELOAD_HOUR", default=4)
+WALL_REPORT_RATE_LIMIT = env("WALL_REPORT_RATE_LIMIT", default="10/h")
+WALL_MAX_SCREENS = env.int("WALL_MAX_SCREENS", default=50)
+KIOSK_IDLE_SECONDS = env.int("KIOSK_IDLE_SECONDS", default=90)
+KIOSK_COUNTDOWN_SECONDS = env.int("KIOSK_COUNTDOWN_SECONDS", default=20)
+KIOSK_RATE_LIMIT = env("KIOSK_RATE_LIMIT", default="30/h")
+KIOSK_SETUP_CODE_SECONDS = env.int("KIOSK_SETUP_CODE_SECONDS", default=3600)
+KIOSK_SETUP_RATE_LIMIT = env("KIOSK_SETUP_RATE_LIMIT", default="10/h")
+# The address phones reach the tell page at, for the QR code (default: this request's host).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+CELERY_BEAT_SCHEDULE["wall-publish"] = {
+    "task": "testimony.publish_due",
+    "schedule": WALL_PUBLISH_SECONDS,
+}
+CELERY_TASK_ROUTES["testimony.publish_due"] = {"queue": "default"}

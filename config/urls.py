@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from moderation.urls import api_urlpatterns as moderation_api
+from testimony import wall_api
 
 
 def healthz(request):
@@ -12,11 +13,15 @@ def healthz(request):
 
 
 urlpatterns = [
+    # The hottest path of all (every screen polls it): matched first, not behind includes.
+    path("api/v1/wall/<slug:slug>/stories/", wall_api.feed, name="api-wall-feed"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("moderate/", include("moderation.urls")),
     path("api/v1/moderation/", include((moderation_api, "moderation-api"))),
     path("api/v1/", include("testimony.urls")),
+    path("api/v1/", include("testimony.wall_urls")),
+    path("", include("frontend.wall_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 urlpatterns += i18n_patterns(path("", include("frontend.urls")), prefix_default_language=True)

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from moderation import selectors, services
-from moderation.models import Label, Placeholder, RejectReason, Severity
+from moderation.models import Placeholder, RejectReason, Severity
 from moderation.permissions import REVIEW, UNPUBLISH, HasPerm
 from testimony.api import StrictSerializer
-from testimony.models import Region
+from testimony.models import Label, Region
 
 
 class ReviewApiError(exceptions.APIException):

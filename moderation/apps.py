@@ -17,7 +17,7 @@ class ModerationConfig(AppConfig):
         from django.contrib import admin
         from django_otp.admin import OTPAdminSite
 
-        from moderation import access, receivers
+        from moderation import access, receivers, tasks  # noqa: F401  (registers the tasks)
 
         receivers.connect()
         access.connect()

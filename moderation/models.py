@@ -148,15 +148,6 @@ class Placeholder(models.TextChoices):
     REMOVED = "[…]", _("[…]")
 
 
-class Label(models.TextChoices):
-    """Content warnings an approved story carries on the wall."""
-
-    PHYSICAL = "physical-violence", _("Physical violence")
-    SEXUAL = "sexual-violence", _("Sexual violence")
-    CHILDREN = "violence-against-children", _("Violence against children")
-    SELF_HARM = "self-harm", _("Self-harm")
-
-
 class RejectReason(models.TextChoices):
     IDENTIFYING = "identifying", _("Identifying details left")
     NOT_TESTIMONY = "not-testimony", _("Not a testimony")

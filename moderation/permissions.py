@@ -13,11 +13,12 @@ METRICS = "view_metrics"
 
 
 def can(user, perm: str) -> bool:
+    """`perm` is one of this app's codenames above, or "app_label.codename"."""
     return bool(
         user is not None
         and user.is_authenticated
         and user.is_active
-        and user.has_perm(f"moderation.{perm}")
+        and user.has_perm(perm if "." in perm else f"moderation.{perm}")
     )
 
 

@@ -6,6 +6,7 @@ resources, word lists), so an admin account is a superuser.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 MODERATOR, LEAD, ADMIN = "moderator", "lead", "admin"
 ROLES = (MODERATOR, LEAD, ADMIN)
@@ -16,6 +17,7 @@ _LEAD_PERMS = _MODERATOR_PERMS + [
     "unpublish_story",
     "manage_moderators",
     "view_metrics",
+    "testimony.operate_wall",  # pause switches, screens' heartbeats, reported stories
 ]
 ROLE_PERMISSIONS = {MODERATOR: _MODERATOR_PERMS, LEAD: _LEAD_PERMS, ADMIN: _LEAD_PERMS}
 
@@ -24,10 +26,16 @@ def ensure_groups() -> None:
     """Create or refresh the three groups. Idempotent: runs after every migrate."""
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        perms = Permission.objects.filter(
-            content_type__app_label="moderation", codename__in=codenames
-        )
-        group.permissions.set(perms)
+        group.permissions.set(_permissions(codenames))
+
+
+def _permissions(names: list[str]):
+    """Permissions named "codename" (this app's) or "app_label.codename"."""
+    query = Q(pk__in=[])
+    for name in names:
+        app, _, codename = name.rpartition(".")
+        query |= Q(content_type__app_label=app or "moderation", codename=codename)
+    return Permission.objects.filter(query)
 
 
 def role_of(user) -> str:

@@ -6,7 +6,6 @@ A decision names the story's version: a stale version, or acting without the cla
 Conflict, never a silent overwrite.
 """
 
-import secrets
 import time
 import uuid
 from collections.abc import Iterable
@@ -21,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.models import (
     FirstApproval,
-    Label,
     ModeratorProfile,
     Placeholder,
     Redaction,
@@ -31,7 +29,8 @@ from moderation.models import (
     StorySignature,
 )
 from moderation.permissions import REVIEW, SECOND_REVIEW, UNPUBLISH, can
-from testimony.models import AuditEvent, Consent, Installation, Status, Story
+from testimony.models import AuditEvent, Consent, Installation, Label, Status, Story
+from testimony.publication import publish_time
 from testimony.services import audit_story_event, story_transition
 from testimony.signals import story_unpublished
 
@@ -346,12 +345,6 @@ def needs_second_review(*, story: Story, spans: list[Span]) -> bool:
     )
 
 
-def publication_delay() -> timedelta:
-    """A random delay within the window (DESIGN.md invariant 3), from a secure source."""
-    low, high = settings.WALL_DELAY_MIN_SECONDS, settings.WALL_DELAY_MAX_SECONDS
-    return timedelta(seconds=low + secrets.randbelow(max(0, high - low) + 1))
-
-
 @transaction.atomic
 def story_approve(
     *, story_id, user, version, redactions=(), labels=(), installations=(), note: str = ""
@@ -403,7 +396,7 @@ def story_approve(
         actor=user,
         duration=held.held_for,
         published_text="" if private else redacted_text(story.text, spans, story.language),
-        publish_at=None if private else timezone.now() + publication_delay(),
+        publish_at=None if private else publish_time(),
         labels=labels,
         escalated=False,
         second_review_needed=False,

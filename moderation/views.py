@@ -27,7 +27,7 @@ from moderation.access import (
     totp_confirm,
     totp_device,
 )
-from moderation.models import Label, Placeholder, RejectReason
+from moderation.models import Placeholder, RejectReason
 from moderation.permissions import (
     MANAGE,
     METRICS,
@@ -40,7 +40,7 @@ from moderation.permissions import (
 from moderation.presentation import highlighted_segments, placeholder_for, suggestions
 from moderation.roles import ROLES, role_of
 from moderation.wellbeing import Wellbeing
-from testimony.models import Installation, Region, Status
+from testimony.models import Installation, Label, Region, Status
 
 WRONG_LOGIN = _("The username or password is not right.")
 WRONG_CODE = _("This code is not right. Check the time on your phone and try again.")

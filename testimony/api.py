@@ -9,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from testimony import abuse, idempotency, proofofwork, ratelimit
+from testimony import abuse, feeds, idempotency, proofofwork, ratelimit
 from testimony.models import Channel, Consent, Region
 from testimony.sanitize import clean_story_text
 from testimony.selectors import receipt_status
-from testimony.services import story_submit, story_withdraw
+from testimony.services import IntakePaused, story_submit, story_withdraw
 
 
 class StrictSerializer(serializers.Serializer):
@@ -56,6 +56,8 @@ class StoryCreateApi(APIView):
 
     @extend_schema(request=Input, responses={201: Output})
     def post(self, request):
+        if feeds.intake_paused():  # closed says so first, before any other check
+            raise IntakePaused()
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -143,6 +145,12 @@ class ReceiptWithdrawApi(APIView):
         return Response({"status": "withdrawn"})
 
 
+class IntakeClosed(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("We are not taking new stories right now. Please come back later.")
+    default_code = "intake_paused"
+
+
 def exception_handler(exc, context):
     """DRF's shape for every error, including the ones Django raises before DRF parses."""
     from django.core.exceptions import RequestDataTooBig
@@ -150,4 +158,6 @@ def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         exc = exceptions.ValidationError({"detail": [_("The request is too large.")]})
         exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    if isinstance(exc, IntakePaused):  # a lead paused intake
+        exc = IntakeClosed()
     return drf_exception_handler(exc, context)

@@ -7,6 +7,6 @@ class TestimonyConfig(AppConfig):
     verbose_name = _("Testimony")
 
     def ready(self) -> None:
-        from testimony import erasure
+        from testimony import erasure, tasks  # noqa: F401 - registers testimony's Celery tasks
 
         erasure.connect_sqlite_pragmas()

@@ -51,14 +51,150 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", _("Kiosk")
 
 
+class Layout(models.TextChoices):
+    SINGLE = "single", _("One story at a time")
+    MOSAIC = "mosaic", _("A mosaic of stories")
+
+
+class LabelPolicy(models.TextChoices):
+    SHOW = "show", _("Show")
+    WARN = "warn", _("Show behind a warning card")
+    EXCLUDE = "exclude", _("Do not show")
+
+
+def _all_languages() -> list[str]:
+    return ["kk", "ru", "en"]
+
+
+class Label(models.TextChoices):
+    """Content warnings an approved story carries on the wall."""
+
+    PHYSICAL = "physical-violence", _("Physical violence")
+    SEXUAL = "sexual-violence", _("Sexual violence")
+    CHILDREN = "violence-against-children", _("Violence against children")
+    SELF_HARM = "self-harm", _("Self-harm")
+
+
 class Installation(models.Model):
-    """A place with screens (and perhaps a kiosk) that shows the wall."""
+    """A place with screens (and perhaps a kiosk) that shows the wall.
+
+    Everything here is public: it shapes what the screens and the web wall show.
+    """
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
+    languages = models.JSONField(
+        _("languages shown"),
+        default=_all_languages,
+        help_text=_("Stories in these languages are shown (kk, ru, en)."),
+    )
+    rotation_seconds = models.PositiveSmallIntegerField(
+        _("seconds per story"), default=12, help_text=_("How long each story stays on a screen.")
+    )
+    layout = models.CharField(_("layout"), max_length=8, choices=Layout.choices, default="single")
+    label_policy = models.JSONField(
+        _("content-warning policy"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Per label: "show", "warn" (behind a warning card) or "exclude". '
+            "Labels not listed are shown behind a warning card."
+        ),
+    )
+    helplines = models.JSONField(
+        _("helpline text per language"),
+        default=dict,
+        blank=True,
+        help_text=_('Per language code, e.g. {"kk": "...", "ru": "...", "en": "..."}.'),
+    )
+    on_web = models.BooleanField(_("shown on the web wall"), default=False)
+    # Bumped in the same transaction as every change to what this installation's feed shows.
+    feed_version = models.PositiveBigIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("installation")
+        verbose_name_plural = _("installations")
+        permissions = [("operate_wall", _("Can pause the walls and intake, and see the screens"))]
 
     def __str__(self) -> str:
         return self.name
+
+    def policy_for(self, label: str) -> str:
+        value = (self.label_policy or {}).get(label, LabelPolicy.WARN)
+        return value if value in LabelPolicy.values else LabelPolicy.WARN
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        known = {code for code, _name in settings.LANGUAGES}
+        if not isinstance(self.languages, list) or not set(self.languages) <= known:
+            raise ValidationError({"languages": _("A list of language codes: kk, ru, en.")})
+        policy = self.label_policy or {}
+        if not isinstance(policy, dict) or not set(policy.values()) <= set(LabelPolicy.values):
+            raise ValidationError(
+                {"label_policy": _('Each label maps to "show", "warn" or "exclude".')}
+            )
+        if not isinstance(self.helplines, dict):
+            raise ValidationError({"helplines": _("A mapping from language code to text.")})
+        if self.rotation_seconds < 3:
+            raise ValidationError({"rotation_seconds": _("At least 3 seconds.")})
+
+
+class KioskDevice(models.Model):
+    """A kiosk machine registered to an installation. It names a machine, never a person.
+
+    Both the one-time setup code and the device token are stored as SHA-256 digests only.
+    """
+
+    installation = models.ForeignKey(
+        Installation,
+        on_delete=models.CASCADE,
+        related_name="kiosks",
+        verbose_name=_("installation"),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. “Hall A, left”"))
+    setup_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    setup_code_expires = models.DateTimeField(null=True, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True, editable=False)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        verbose_name = _("kiosk device")
+        verbose_name_plural = _("kiosk devices")
+
+    def __str__(self) -> str:
+        return f"{self.installation} / {self.name}"
+
+
+class Screen(models.Model):
+    """A wall screen, known by the random id it made for itself, and when it was last seen."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="screens")
+    screen_id = models.CharField(max_length=32)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "screen_id"], name="one_screen_per_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.installation} / {self.screen_id}"
+
+
+class Switches(models.Model):
+    """The lead's pause switches. One row."""
+
+    walls_paused = models.BooleanField(_("all walls paused"), default=False)
+    intake_paused = models.BooleanField(_("intake paused"), default=False)
+
+    class Meta:
+        verbose_name = _("pause switches")
+        verbose_name_plural = _("pause switches")
+
+    def __str__(self) -> str:
+        return str(_("pause switches"))
 
 
 class Story(models.Model):
@@ -114,10 +250,30 @@ class Story(models.Model):
                 condition=models.Q(status__in=["pending", "held"]),
                 name="story_queue_counts",
             ),
+            # The walls' order: newest day first, then the random id (never arrival order).
+            models.Index(
+                fields=["-published_on", "id"],
+                name="story_wall_order",
+                condition=models.Q(status="published"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.received_on})"
+
+
+class WallReport(models.Model):
+    """Someone on the web wall asked a lead to look at a published story again.
+
+    Holds the story and a count only: who reported is not known and not kept.
+    """
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="wall_report")
+    count = models.PositiveIntegerField(default=1)
+    reported_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.count} report(s)"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from testimony import erasure, receipts
+from testimony import erasure, feeds, receipts
 from testimony.models import AuditEvent, Channel, Consent, Installation, Status, Story
 from testimony.sanitize import clean_story_text
 from testimony.selectors import story_by_receipt
@@ -32,6 +32,10 @@ class TransitionNotAllowed(Exception):
     pass
 
 
+class IntakePaused(Exception):
+    """A lead has paused intake: no story is taken until it is resumed."""
+
+
 @dataclass(frozen=True)
 class Submitted:
     receipt: str
@@ -47,8 +51,14 @@ def story_submit(
     region: str = "",
     installation: Installation | None = None,
     no_proof_of_work: bool = False,
+    told_at: Installation | None = None,
 ) -> Submitted:
-    """Store an anonymous story and queue it for screening. Returns the receipt, shown once."""
+    """Store an anonymous story and queue it for screening. Returns the receipt, shown once.
+
+    `told_at` is the installation whose kiosk took the story: its own screens hold it longer.
+    """
+    if feeds.intake_paused():
+        raise IntakePaused()
     clean = clean_story_text(text)
     code = receipts.new_code()
     stored = receipts.digest(code)
@@ -61,6 +71,7 @@ def story_submit(
         receipt_key_id=stored.key_id,
         receipt_hash=stored.value,
         no_proof_of_work=no_proof_of_work,
+        told_at=told_at or installation,
     )
     story_id = str(story.id)
     transaction.on_commit(lambda: story_received.send(sender=Story, story_id=story_id))
@@ -84,11 +95,14 @@ def story_transition(
     """
     if to not in TRANSITIONS[story.status]:
         raise TransitionNotAllowed(f"{story.status} -> {to}")
+    previous = story.status
     for field, value in changes.items():
         setattr(story, field, value)
     story.status = to
     story.version += 1
     story.save()
+    if Status.PUBLISHED in (previous, to):  # what some wall shows has changed
+        feeds.feed_bump_for_story(story)
     audit_story_event(
         story=story, action=action or to, actor=actor, reason=reason, duration=duration
     )
@@ -129,21 +143,28 @@ def story_hold(*, story: Story, reason: str) -> Story:
 
 
 def story_erase(*, story: Story) -> None:
-    """Erase the text and everything derived from it, now (DESIGN.md invariant 6).
+    """Erase the text and everything derived from it, now (DESIGN.md invariant 6)."""
+    if story.status == Status.PUBLISHED:  # off every wall, cached renderings included
+        feeds.feed_bump_for_story(story)
+    story_erase_derived(story=story)
+    story.text = ""
+    story.published_text = ""
+    story.publish_at = None
+    story.installations.clear()
+    transaction.on_commit(erasure.after_erasure)
 
-    Every row of any app that points at the story is deleted, except models that declare
-    `kept_on_story_erasure` (the audit trail, which holds no text).
+
+def story_erase_derived(*, story: Story) -> None:
+    """Delete every row derived from the story's text: findings, redactions, notes, signatures.
+
+    Any model of any app with a foreign key to Story counts as derived, except models that
+    declare `kept_on_story_erasure` (the audit trail, which holds no text).
     """
     for relation in Story._meta.related_objects:
         model = relation.related_model
         if getattr(model, "kept_on_story_erasure", False):
             continue
         model._default_manager.filter(**{relation.field.name: story}).delete()
-    story.text = ""
-    story.published_text = ""
-    story.publish_at = None
-    story.installations.clear()
-    transaction.on_commit(erasure.after_erasure)
 
 
 @transaction.atomic

@@ -75,6 +75,9 @@ def test_gunicorn_logs_no_address_agent_referer_or_time(tmp_path):
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     log = tmp_path / "gunicorn.log"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
     with log.open("wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.py"],

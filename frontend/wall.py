@@ -1,0 +1,234 @@
+"""The wall's pages: the installation screen, the web wall, the service worker, the QR code,
+and the lead's overview of screens, reports and pause switches. They render; services write."""
+
+import io
+import json
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from frontend.guards import cross_site
+from moderation.permissions import workspace_view
+from testimony import feeds, ratelimit
+from testimony.models import Installation, Status, Story
+from testimony.walls import (
+    report_dismiss,
+    reported_stories,
+    screens_by_installation,
+    story_report,
+    switches_set,
+)
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _knob(request, name: str, default: float, low: float, high: float) -> float:
+    """A timing knob from the query string (?poll=2), clamped: tests run fast, screens sane."""
+    try:
+        value = float(request.GET.get(name, default))
+    except ValueError:
+        return default
+    return min(high, max(low, value))
+
+
+def _strings(languages: list[str]) -> dict[str, dict[str, str]]:
+    """The screen's own words, in each language it shows (it speaks to everyone passing)."""
+    words = {}
+    for code in languages:
+        with translation.override(code):
+            words[code] = {
+                "invite": _("Tell your story. Nobody will know it was you."),
+                "invite_more": _("Scan the code with your phone, or use the kiosk."),
+                "paused": _("The wall is resting for now."),
+                "warning": _("The next story speaks of:"),
+                "offline": _("offline"),
+                "labels": {
+                    "sexual-violence": _("sexual violence"),
+                    "violence-against-children": _("harm to a child"),
+                    "self-harm": _("self-harm"),
+                    "physical-violence": _("physical violence"),
+                },
+            }
+    return words
+
+
+def _tell_url(request) -> str:
+    base = settings.PUBLIC_BASE_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+    return f"{base}/tell/"  # the phone's own language picks the /kk/, /ru/ or /en/ page
+
+
+@require_GET
+def screen(request, slug: str):
+    """`/wall/<installation>/`: the full-screen wall of a large display."""
+    installation = get_object_or_404(Installation, slug=slug)
+    languages = list(installation.languages) or ["kk", "ru", "en"]
+    config = {
+        "slug": slug,
+        "feed": reverse("api-wall-feed", args=[slug]),
+        "heartbeat": reverse("api-wall-heartbeat", args=[slug]),
+        "health": reverse("healthz"),
+        "poll": _knob(request, "poll", settings.WALL_POLL_SECONDS, 0.2, 3600),
+        "rotate": _knob(request, "rotate", 0, 0, 600),  # 0: the installation's own speed
+        "reload_hour": int(_knob(request, "reload_hour", settings.WALL_RELOAD_HOUR, 0, 23)),
+        "reload_every": _knob(request, "reload_every", 0, 0, 86400),  # tests: seconds
+        "languages": languages,
+        "strings": _strings(languages),
+        "installation": feeds.installation_json(installation),
+    }
+    return render(
+        request,
+        "wall/screen.html",
+        {
+            "installation": installation,
+            "config": config,
+            "lang": languages[0],
+            "helplines": [
+                (code, installation.helplines[code])
+                for code in languages
+                if installation.helplines.get(code)
+            ],
+        },
+    )
+
+
+@lru_cache(maxsize=64)
+def qr_svg(url: str) -> bytes:
+    # Dark on light with a quiet zone: inverted codes defeat some phones' scanners.
+    out = io.BytesIO()
+    segno.make(url, error="m").save(
+        out, kind="svg", scale=8, dark="#14161a", light="#f4efe6", border=4, xmldecl=False
+    )
+    return out.getvalue()
+
+
+@require_GET
+def qr(request, slug: str):
+    """The tell page's address as an SVG QR code, drawn here: no third party sees the wall."""
+    get_object_or_404(Installation, slug=slug)
+    response = HttpResponse(qr_svg(_tell_url(request)), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def service_worker(request):
+    """The screens' service worker, served at /wall/ so that it may control every wall page."""
+    response = HttpResponse(
+        (STATIC / "wall" / "sw.js").read_bytes(), content_type="text/javascript"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/wall/"
+    return response
+
+
+# --- The web wall ----------------------------------------------------------------------------
+REPORTED = "reported"
+SLOW = "slow"
+
+
+@require_GET
+def web_wall(request):
+    """`/wall/`: the same wall for a phone or laptop, readable without JavaScript."""
+    public = list(Installation.objects.filter(on_web=True).order_by("name"))
+    if not public:
+        return render(request, "wall/web.html", {"installation": None, "public": []})
+    chosen = next((i for i in public if i.slug == request.GET.get("i")), public[0])
+    state = feeds.feed_state(chosen.slug)
+    if state is None:
+        raise Http404
+    try:
+        page = feeds.feed_page(state, request.GET.get("after", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    feed = json.loads(page.body)
+    warn = set(feed["warn_labels"])
+    names = _strings([translation.get_language() or "en"]).popitem()[1]["labels"]
+    stories = [
+        {**story, "warn": [names.get(label, label) for label in story["labels"] if label in warn]}
+        for story in feed["stories"]
+    ]
+    more = None
+    if feed["next"]:
+        more = "?" + urlencode({"i": chosen.slug, "after": feed["next"]})
+    return render(
+        request,
+        "wall/web.html",
+        {
+            "installation": chosen,
+            "public": public,
+            "feed": feed,
+            "stories": stories,
+            "more": more,
+            "notice": request.GET.get("notice", ""),
+            "helpline": chosen.helplines.get(translation.get_language() or "en", ""),
+        },
+    )
+
+
+@csrf_exempt  # no cookies on public pages: Sec-Fetch-Site and the rate limit guard it
+@require_POST
+def report(request):
+    """ "Report this story": sends a published story back to a lead. Rate limited."""
+    back = reverse("web-wall")
+    slug = request.POST.get("i", "")
+    if cross_site(request):
+        return HttpResponse(status=403)
+    if not ratelimit.hit("wall-report", request.rate_key, settings.WALL_REPORT_RATE_LIMIT):
+        notice = SLOW
+    else:
+        try:
+            story_report(story_id=uuid.UUID(request.POST.get("story", "")))
+        except ValueError:  # a malformed id is no different from an unknown one
+            pass
+        notice = REPORTED
+    return redirect(f"{back}?{urlencode({'i': slug, 'notice': notice})}")
+
+
+# --- The lead's overview (a staff path: /moderate/wall/) ------------------------------------
+@require_http_methods(["GET", "POST"])
+@workspace_view(
+    "testimony.operate_wall"
+)  # logged in, TOTP-verified, allowed: like every staff page
+def lead_overview(request):
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in ("pause_walls", "resume_walls"):
+            switches_set(actor=request.user, walls_paused=action == "pause_walls")
+        elif action in ("pause_intake", "resume_intake"):
+            switches_set(actor=request.user, intake_paused=action == "pause_intake")
+        elif action in ("unpublish", "keep"):
+            story = get_object_or_404(Story, id=request.POST.get("story"), status=Status.PUBLISHED)
+            if action == "unpublish":
+                # The workspace's service: it checks the lead's role and writes the audit event.
+                from moderation.services import story_unpublish
+
+                story_unpublish(
+                    story_id=story.id,
+                    user=request.user,
+                    version=story.version,
+                    reason="other",
+                    note="reported on the web wall",
+                )
+            else:
+                report_dismiss(story=story, actor=request.user)
+        return redirect(reverse("wall-lead"))
+    return render(
+        request,
+        "wall/lead.html",
+        {
+            "switches": feeds.switches(),
+            "installations": screens_by_installation(),
+            "reports": reported_stories(),
+        },
+    )

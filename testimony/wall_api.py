@@ -1,0 +1,188 @@
+"""The wall's public API: the feed, the list of public installations, heartbeats, the kiosk.
+
+The feed is a plain Django view, not a DRF one: it is the hottest path of the platform and
+does nothing but read the feed's version and return bytes rendered once per version.
+"""
+
+import json
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from testimony import feeds, kiosk, ratelimit
+from testimony.api import StoryText, StrictSerializer
+from testimony.models import Channel, Consent, Region
+from testimony.services import story_submit
+from testimony.walls import screen_seen
+
+
+def _cache_headers(response, etag: str) -> None:
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={settings.WALL_FEED_MAX_AGE}"
+
+
+def _matches(request, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if not header or header == etag:  # the screens send back exactly what they got
+        return bool(header)
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in tags or "*" in tags
+
+
+@require_GET
+def feed(request, slug: str):
+    """`GET /api/v1/wall/<installation>/stories/[?after=<cursor>]`"""
+    state = feeds.feed_state(slug)
+    if state is None:
+        return JsonResponse({"detail": "No such installation."}, status=404)
+    cursor = request.GET.get("after", "")
+    try:
+        page = feeds.feed_page(state, cursor)
+    except ValueError:
+        return JsonResponse({"after": ["Not a cursor from this feed."]}, status=400)
+    if _matches(request, page.etag):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(page.body, content_type="application/json")
+    _cache_headers(response, page.etag)
+    return response
+
+
+@require_GET
+def installations(request):
+    """`GET /api/v1/wall/`: the installations the web wall shows."""
+    response = JsonResponse({"installations": feeds.public_installations()})
+    response["Cache-Control"] = f"public, max-age={settings.WALL_FEED_MAX_AGE}"
+    return response
+
+
+@csrf_exempt  # no cookie, no session: nothing to forge
+@require_POST
+def heartbeat(request, slug: str):
+    """`POST /api/v1/wall/<installation>/heartbeat/` with `{"screen": "<its random id>"}`."""
+    state = feeds.feed_state(slug)
+    if state is None:
+        return JsonResponse({"detail": "No such installation."}, status=404)
+    try:
+        screen = str(json.loads(request.body or b"{}").get("screen", ""))
+    except (ValueError, AttributeError):
+        screen = ""
+    if not screen_seen(installation_id=state.installation_id, screen_id=screen):
+        return JsonResponse({"screen": ["Not accepted."]}, status=400)
+    return HttpResponse(status=204)
+
+
+# --- Kiosk -----------------------------------------------------------------------------------
+class KioskThrottled(exceptions.Throttled):
+    default_detail = _("Too many tries for now. Please wait a while and try again.")
+
+
+class KioskUnknown(exceptions.PermissionDenied):
+    default_detail = _("This kiosk is not registered, or its registration was revoked.")
+
+
+def _device(request):
+    device = kiosk.kiosk_device(token=request.headers.get(kiosk.HEADER, ""))
+    if device is None:
+        raise KioskUnknown()
+    return device
+
+
+def _kiosk_json(device) -> dict:
+    return {
+        "installation": feeds.installation_json(device.installation),
+        "device": device.name,
+        "intake_open": not feeds.intake_paused(),
+        "idle_seconds": settings.KIOSK_IDLE_SECONDS,
+        "countdown_seconds": settings.KIOSK_COUNTDOWN_SECONDS,
+    }
+
+
+DEVICE_HEADER = OpenApiParameter(
+    name=kiosk.HEADER, location=OpenApiParameter.HEADER, required=True, type=str
+)
+
+
+def _kiosk_schema(name: str, **extra):
+    return inline_serializer(
+        name,
+        {
+            "installation": serializers.DictField(),
+            "device": serializers.CharField(),
+            "intake_open": serializers.BooleanField(),
+            "idle_seconds": serializers.IntegerField(),
+            "countdown_seconds": serializers.IntegerField(),
+            **extra,
+        },
+    )
+
+
+class KioskSetupApi(APIView):
+    """`POST /api/v1/kiosk/setup/` with `{"code": "<one-time setup code>"}`."""
+
+    class KioskSetupInput(StrictSerializer):
+        code = serializers.CharField(max_length=40)
+
+    @extend_schema(
+        request=KioskSetupInput,
+        responses={201: _kiosk_schema("KioskRegistered", token=serializers.CharField())},
+    )
+    def post(self, request):
+        data = self.KioskSetupInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not ratelimit.hit("kiosk-setup", request.rate_key, settings.KIOSK_SETUP_RATE_LIMIT):
+            raise KioskThrottled()
+        registered = kiosk.kiosk_register(code=data.validated_data["code"])
+        if registered is None:
+            raise exceptions.ValidationError(
+                {"code": [_("This setup code is not valid. Ask for a new one.")]}
+            )
+        return Response(
+            {"token": registered.token, **_kiosk_json(registered.device)},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class KioskDeviceApi(APIView):
+    """`GET /api/v1/kiosk/device/`: who this kiosk is, for the page to set itself up."""
+
+    @extend_schema(parameters=[DEVICE_HEADER], responses={200: _kiosk_schema("KioskDevice")})
+    def get(self, request):
+        return Response(_kiosk_json(_device(request)))
+
+
+class KioskStoryApi(APIView):
+    """`POST /api/v1/kiosk/stories/`: the kiosk's form. Trusted device: no proof of work, a
+    per-device rate limit instead."""
+
+    class KioskStoryInput(StrictSerializer):
+        text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
+        region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
+        consent = serializers.ChoiceField(choices=Consent.choices)
+
+    @extend_schema(
+        request=KioskStoryInput,
+        parameters=[DEVICE_HEADER],
+        responses={201: inline_serializer("KioskReceipt", {"receipt": serializers.CharField()})},
+    )
+    def post(self, request):
+        device = _device(request)
+        data = self.KioskStoryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not ratelimit.hit("kiosk", str(device.id), settings.KIOSK_RATE_LIMIT):
+            raise KioskThrottled()
+        # IntakePaused becomes a 503 in testimony.api.exception_handler.
+        done = story_submit(
+            **data.validated_data, channel=Channel.KIOSK, told_at=device.installation
+        )
+        response = Response({"receipt": done.receipt}, status=status.HTTP_201_CREATED)
+        patch_vary_headers(response, [kiosk.HEADER])
+        return response

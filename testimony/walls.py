@@ -1,0 +1,125 @@
+"""Services and selectors of the walls: pause switches, policy edits, screens, reports."""
+
+import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from testimony import feeds
+from testimony.models import AuditEvent, Installation, Screen, Status, Story, Switches, WallReport
+from testimony.services import audit_story_event
+
+
+@transaction.atomic
+def switches_set(*, actor, walls_paused: bool | None = None, intake_paused: bool | None = None):
+    """A lead pauses or resumes all walls, or intake. Takes effect on the next poll."""
+    row, _ = Switches.objects.select_for_update().get_or_create(id=1)
+    changes = {}
+    if walls_paused is not None and walls_paused != row.walls_paused:
+        changes["walls_paused"] = walls_paused
+    if intake_paused is not None and intake_paused != row.intake_paused:
+        changes["intake_paused"] = intake_paused
+    if not changes:
+        return row
+    for field, value in changes.items():
+        setattr(row, field, value)
+        AuditEvent.objects.create(
+            action=f"{field.split('_')[0]}_{'paused' if value else 'resumed'}",
+            actor=actor,
+            at=timezone.now(),
+        )
+    row.save()
+    values = (row.walls_paused, row.intake_paused)
+    cache.delete(feeds.SWITCHES_KEY)
+    transaction.on_commit(lambda: cache.set(feeds.SWITCHES_KEY, values, timeout=60))
+    if "walls_paused" in changes:
+        feeds.feed_bump_all()
+    return row
+
+
+@transaction.atomic
+def installation_save(*, installation: Installation) -> Installation:
+    """Save an installation's settings; its screens pick up the new policy on their next poll."""
+    installation.full_clean()
+    if installation.pk is None:
+        installation.save()
+    else:  # never write back a feed_version read before someone else bumped it
+        editable = [
+            f.name
+            for f in Installation._meta.concrete_fields
+            if f.name not in ("id", "feed_version")
+        ]
+        installation.save(update_fields=editable)
+    feeds.feed_bump(installation_ids=[installation.id])
+    return installation
+
+
+def screen_seen(*, installation_id: int, screen_id: str) -> bool:
+    """A screen says it is alive. Its id is random and its own; it names a machine.
+
+    At most WALL_MAX_SCREENS screens per installation are tracked, so a flood of made-up ids
+    cannot grow the table; screens unseen for a week are forgotten.
+    """
+    if not screen_id.isalnum() or not 8 <= len(screen_id) <= 32:
+        return False
+    now = timezone.now()
+    # One write per screen per minute at most, however often it polls.
+    if not cache.add(f"wall:seen:{installation_id}:{screen_id}", 1, timeout=60):
+        return True
+    if Screen.objects.filter(installation_id=installation_id, screen_id=screen_id).update(
+        last_seen=now
+    ):
+        return True
+    Screen.objects.filter(last_seen__lt=now - datetime.timedelta(days=7)).delete()
+    if Screen.objects.filter(installation_id=installation_id).count() >= settings.WALL_MAX_SCREENS:
+        return False
+    try:
+        with transaction.atomic():
+            Screen.objects.create(
+                installation_id=installation_id, screen_id=screen_id, last_seen=now
+            )
+    except IntegrityError:
+        pass
+    return True
+
+
+def screens_by_installation() -> list[tuple[Installation, list[Screen]]]:
+    """For the lead's overview: each installation and when each of its screens was last seen."""
+    screens: dict[int, list[Screen]] = {}
+    for screen in Screen.objects.order_by("-last_seen"):
+        screens.setdefault(screen.installation_id, []).append(screen)
+    return [(i, screens.get(i.id, [])) for i in Installation.objects.order_by("name")]
+
+
+def story_report(*, story_id) -> bool:
+    """Someone asks a lead to look at a published story again. Counted, nothing else kept."""
+    with transaction.atomic():
+        story = (
+            Story.objects.select_for_update().filter(id=story_id, status=Status.PUBLISHED).first()
+        )
+        if story is None:
+            return False
+        updated = WallReport.objects.filter(story=story).update(count=F("count") + 1)
+        if not updated:
+            WallReport.objects.create(story=story, reported_on=timezone.localdate())
+            audit_story_event(story=story, action="reported")
+    return True
+
+
+def reported_stories() -> list[WallReport]:
+    """Published stories the public reported, most reported first: a lead's queue."""
+    return list(
+        WallReport.objects.filter(story__status=Status.PUBLISHED)
+        .select_related("story")
+        .order_by("-count", "story_id")
+    )
+
+
+@transaction.atomic
+def report_dismiss(*, story: Story, actor) -> None:
+    """A lead read the story again and keeps it on the wall."""
+    WallReport.objects.filter(story=story).delete()
+    audit_story_event(story=story, action="report_dismissed", actor=actor)

@@ -1,0 +1,153 @@
+"""The feed API: ETag and 304, cursor pages, rendered once per version, public data only."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from testimony.models import Status
+from testimony.services import story_transition
+from tests.wall import factories
+
+pytestmark = pytest.mark.django_db
+
+STORY_FIELDS = {"id", "text", "language", "labels", "published_on"}
+
+
+def test_the_feed_answers_with_an_etag_and_a_short_public_cache(get_feed):
+    place = factories.installation()
+    story = factories.published(at=[place])
+    response = get_feed(place.slug)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=30"
+    assert response["ETag"].startswith('"')
+    assert [s["id"] for s in response.json()["stories"]] == [str(story.id)]
+
+
+def test_an_unchanged_feed_answers_304_and_a_change_answers_200(get_feed):
+    place = factories.installation()
+    story = factories.published(at=[place])
+    etag = get_feed(place.slug)["ETag"]
+    again = get_feed(place.slug, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag
+    assert get_feed(place.slug, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    story_transition(story=story, to=Status.REJECTED, action="unpublished", reason="test")
+    changed = get_feed(place.slug, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["stories"] == []
+
+
+def test_a_version_is_rendered_once_then_served_without_the_database(
+    get_feed, django_assert_num_queries
+):
+    place = factories.installation()
+    for _ in range(5):
+        factories.published(at=[place])
+    first = get_feed(place.slug)
+    with django_assert_num_queries(0):
+        full = get_feed(place.slug)
+        not_modified = get_feed(place.slug, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert full.content == first.content and not_modified.status_code == 304
+
+
+def page(client, slug: str, cursor: str = "") -> dict:
+    query = {"after": cursor} if cursor else {}
+    response = client.get(f"/api/v1/wall/{slug}/stories/", query)
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_pages_follow_the_cursor_newest_day_first_without_gaps(client, settings):
+    settings.WALL_FEED_PAGE_SIZE = 3
+    place = factories.installation()
+    today = timezone.localdate()
+    made = [
+        factories.published(at=[place], on=today - datetime.timedelta(days=n % 3)) for n in range(8)
+    ]
+    seen, body = [], page(client, place.slug)
+    pages = 1
+    seen.extend(body["stories"])
+    while body["next"]:
+        body = page(client, place.slug, body["next"])
+        pages += 1
+        seen.extend(body["stories"])
+    assert pages == 3
+    assert sorted(s["id"] for s in seen) == sorted(str(s.id) for s in made)
+    days = [s["published_on"] for s in seen]
+    assert days == sorted(days, reverse=True)
+
+
+def test_an_excluded_label_leaves_no_hole_in_the_pages(client, settings):
+    settings.WALL_FEED_PAGE_SIZE = 2
+    place = factories.installation(label_policy={"sexual-violence": "exclude"})
+    shown = [factories.published(at=[place]) for _ in range(3)]
+    for _ in range(4):
+        factories.published(at=[place], labels=["sexual-violence"])
+    first = page(client, place.slug)
+    second = page(client, place.slug, first["next"])
+    ids = [s["id"] for s in first["stories"] + second["stories"]]
+    assert sorted(ids) == sorted(str(s.id) for s in shown)
+    assert second["next"] is None
+
+
+def test_a_label_behind_a_warning_is_named_for_the_screen(get_feed):
+    place = factories.installation(label_policy={"self-harm": "warn", "physical-violence": "show"})
+    factories.published(at=[place], labels=["self-harm", "physical-violence"])
+    body = get_feed(place.slug).json()
+    assert body["warn_labels"] == ["self-harm"]
+    assert body["stories"][0]["labels"] == ["self-harm", "physical-violence"]
+
+
+def test_the_feed_carries_only_public_fields_and_nothing_a_moderator_wrote(get_feed):
+    place = factories.installation()
+    factories.published(
+        at=[place],
+        text="Aigerim-marker from Karaganda told this, her phone is 8 701 555 0199.",
+        published_text="[name] told this, her phone is [removed].",
+    )
+    response = get_feed(place.slug)
+    body = response.json()
+    assert set(body["stories"][0]) == STORY_FIELDS
+    assert body["stories"][0]["text"] == "[name] told this, her phone is [removed]."
+    raw = response.content.decode()
+    for marker in ("Aigerim-marker", "Karaganda", "0199", "receipt", "received_on", "told_at"):
+        assert marker not in raw
+    # A day, never a time: no clock time anywhere in the feed.
+    assert not re.search(r"\d{2}:\d{2}", raw)
+    assert "Set-Cookie" not in response.headers
+
+
+def test_unknown_installations_and_forged_cursors_are_refused(client, get_feed):
+    place = factories.installation()
+    assert get_feed("nowhere").status_code == 404
+    bad = client.get(f"/api/v1/wall/{place.slug}/stories/", {"after": "not-a-cursor"})
+    assert bad.status_code == 400
+
+
+def test_the_installation_list_names_only_web_installations(client):
+    factories.installation(slug="station", name="Station", on_web=True)
+    factories.installation(slug="hidden", name="Hidden", on_web=False)
+    response = client.get("/api/v1/wall/")
+    assert [i["slug"] for i in response.json()["installations"]] == ["station"]
+
+
+def test_withdrawal_erases_the_cached_renderings_of_the_feed(get_feed):
+    from django.core.cache import cache
+
+    from testimony import feeds
+    from testimony.services import story_withdraw
+
+    place = factories.installation()
+    story = factories.published(at=[place], published_text="Withdrawn-marker text of hers.")
+    assert "Withdrawn-marker" in get_feed(place.slug).content.decode()
+    cached = cache.get(f"wall:pages:{place.slug}")
+    assert cached and all(cache.get(key) for key in cached)
+    story_withdraw(receipt=story.receipt)
+    assert all(cache.get(key) is None for key in cached)
+    # This process's copy of the superseded version goes when a request sees the new one.
+    assert "Withdrawn-marker" not in get_feed(place.slug).content.decode()
+    assert not any(
+        b"Withdrawn-marker" in rendered.body for _, rendered in feeds.memo.items.values()
+    )

@@ -1,0 +1,208 @@
+"""The wall's pages: the screen, the web wall with its report action, the lead's switches,
+the closed tell page, heartbeats; all public pages strip request metadata."""
+
+import json
+import re
+
+import pytest
+import segno
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from testimony.models import Installation, Screen, Status, Story, WallReport
+from testimony.walls import switches_set
+from tests.testimony.test_privacy import MARKER_VALUES, MARKERS
+from tests.wall import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def scripts_are_external(html: str) -> bool:
+    tags = re.findall(r"<script([^>]*)>", html)
+    return bool(tags) and all("src=" in t or 'type="application/json"' in t for t in tags)
+
+
+def test_the_screen_page_carries_its_config_qr_and_helplines(client):
+    place = factories.installation(
+        slug="station", helplines={"kk": "Көмек: 112", "ru": "Помощь: 112"}
+    )
+    response = client.get("/wall/station/?poll=2&rotate=1")
+    html = response.content.decode()
+    assert response.status_code == 200
+    config = json.loads(
+        re.search(r'id="wall-config" type="application/json">(.*?)</script>', html).group(1)
+    )
+    assert config["poll"] == 2 and config["rotate"] == 1
+    assert config["feed"] == "/api/v1/wall/station/stories/"
+    assert "Көмек: 112" in html and f"/wall/{place.slug}/qr.svg" in html
+    assert scripts_are_external(html)
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_qr_code_is_an_svg_drawn_here(client, settings):
+    factories.installation(slug="station")
+    settings.PUBLIC_BASE_URL = "https://untold.example"
+    response = client.get("/wall/station/qr.svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+    # It encodes the tell page at the public address (the phone picks its language there).
+    assert response.content == io_svg(segno.make("https://untold.example/tell/", error="m"))
+
+
+def io_svg(code) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    code.save(out, kind="svg", scale=8, dark="#14161a", light="#f4efe6", border=4, xmldecl=False)
+    return out.getvalue()
+
+
+def test_the_service_worker_may_control_every_wall_page(client):
+    response = client.get("/wall/sw.js")
+    assert response["Service-Worker-Allowed"] == "/wall/"
+    assert b'addEventListener("fetch"' in response.content
+
+
+def test_the_web_wall_shows_stories_with_warnings_and_a_report_button(client):
+    place = factories.installation(label_policy={"self-harm": "warn"})
+    plain = factories.published(at=[place], published_text="A plain story to read.")
+    warned = factories.published(at=[place], published_text="A hard one.", labels=["self-harm"])
+    html = client.get("/wall/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert plain.published_text in html and warned.published_text in html
+    assert "<details>" in html and "self-harm" in html
+    assert html.count('action="/wall/report/"') == 2
+
+
+def test_an_empty_web_wall_invites_a_story(client):
+    factories.installation()
+    html = client.get("/wall/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Tell your story" in html
+
+
+def test_reporting_sends_a_story_to_the_leads_and_is_rate_limited(client, settings):
+    settings.WALL_REPORT_RATE_LIMIT = "2/h"
+    place = factories.installation()
+    story = factories.published(at=[place])
+    for _ in range(3):
+        response = client.post("/wall/report/", {"story": str(story.id), "i": place.slug})
+        assert response.status_code == 302
+    assert "notice=slow" in response["Location"]
+    assert WallReport.objects.get(story=story).count == 2
+    # Nonsense is ignored quietly.
+    client.post("/wall/report/", {"story": "not-an-id"})
+
+
+def test_a_report_from_another_site_is_refused(client):
+    story = factories.published(at=[factories.installation()])
+    response = client.post(
+        "/wall/report/", {"story": str(story.id)}, HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert response.status_code == 403
+    assert not WallReport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_wall_pages_leave_no_request_metadata(client, all_rows, captured_logs):
+    place = factories.installation(slug="station")
+    story = factories.published(at=[place])
+    responses = [
+        client.get("/wall/station/", **MARKERS),
+        client.get("/wall/", **MARKERS),
+        client.get("/api/v1/wall/station/stories/", **MARKERS),
+        client.post("/wall/report/", {"story": str(story.id)}, **MARKERS),
+        client.post(
+            "/api/v1/wall/station/heartbeat/",
+            {"screen": "a1b2c3d4e5f60718"},
+            content_type="application/json",
+            **MARKERS,
+        ),
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 200, 302, 204]
+    assert all("Set-Cookie" not in r.headers for r in responses)
+    stored, logged = all_rows(), captured_logs()
+    for marker in MARKER_VALUES:
+        assert marker not in stored and marker not in logged, marker
+
+
+def test_a_screen_heartbeat_is_recorded_and_capped(client, settings):
+    settings.WALL_MAX_SCREENS = 2
+    place = factories.installation(slug="station")
+    url = "/api/v1/wall/station/heartbeat/"
+    for n in range(3):
+        client.post(url, {"screen": f"screen{n:08d}"}, content_type="application/json")
+    assert Screen.objects.filter(installation=place).count() == 2
+    bad = client.post(url, {"screen": "<script>"}, content_type="application/json")
+    assert bad.status_code == 400
+
+
+def lead(client, *, allowed: bool = True) -> User:
+    """A lead (or, not allowed, a moderator) logged in with a verified TOTP code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from moderation.accounts import moderator_create
+
+    made = moderator_create(
+        username="lead", role="lead" if allowed else "moderator", languages=["en"]
+    )
+    made.device.confirmed = True
+    made.device.save()
+    client.force_login(made.user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = made.device.persistent_id
+    session.save()
+    return made.user
+
+
+def test_a_lead_pauses_and_resumes_the_walls_and_intake(client):
+    lead(client)
+    assert client.post("/moderate/wall/", {"action": "pause_walls"}).status_code == 302
+    assert client.post("/moderate/wall/", {"action": "pause_intake"}).status_code == 302
+    html = client.get("/moderate/wall/").content.decode()
+    assert "Resume the walls" in html and "Resume intake" in html
+    client.post("/moderate/wall/", {"action": "resume_intake"})
+    from testimony.feeds import switches
+
+    assert switches().walls_paused and not switches().intake_paused
+
+
+def test_only_leads_may_pause(client):
+    lead(client, allowed=False)
+    assert client.post("/moderate/wall/", {"action": "pause_walls"}).status_code == 403
+
+
+def test_the_lead_page_needs_a_verified_totp_code(client):
+    user = lead(client)
+    client.logout()
+    client.force_login(user)  # password only, no code this session
+    assert client.get("/moderate/wall/")["Location"] == "/moderate/verify/"
+
+
+def test_a_lead_unpublishes_a_reported_story(client):
+    lead(client)
+    story = factories.published(at=[factories.installation()], published_text="Reported text.")
+    client.post("/wall/report/", {"story": str(story.id)})
+    assert "Reported text." in client.get("/moderate/wall/").content.decode()
+    client.post("/moderate/wall/", {"action": "unpublish", "story": str(story.id)})
+    assert Story.objects.get(id=story.id).status == Status.REJECTED
+
+
+def test_a_paused_intake_closes_the_tell_page_and_the_api(client, api):
+    switches_set(actor=None, intake_paused=True)
+    page = client.get("/en/tell/").content.decode()
+    assert "not taking new stories" in page and 'name="text"' not in page
+    told = client.post("/en/tell/", {"text": "x" * 40, "consent": "wall"})
+    assert told.status_code == 503
+    response = api("/api/v1/stories/", {"text": "x" * 40, "consent": "wall"})
+    assert response.status_code == 503
+    assert not Story.objects.exists()
+    switches_set(actor=None, intake_paused=False)
+    assert 'name="text"' in client.get("/en/tell/").content.decode()
+
+
+def test_the_demo_installation_gets_sensible_defaults():
+    call_command("seed_demo")
+    call_command("seed_demo")
+    demo = Installation.objects.get(slug="demo")
+    assert demo.on_web and set(demo.languages) == {"kk", "ru", "en"}
+    assert demo.label_policy["sexual-violence"] == "exclude"
+    assert all(demo.helplines[code] for code in ("kk", "ru", "en"))
