@@ -318,3 +318,11 @@ CELERY_BEAT_SCHEDULE["wall-publish"] = {
     "schedule": WALL_PUBLISH_SECONDS,
 }
 CELERY_TASK_ROUTES["testimony.publish_due"] = {"queue": "default"}
+
+# --- Retention (DESIGN.md invariant 6) ------------------------------------------------------
+# Rejected stories and decided private stories are erased this many days after they arrived.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["retention"] = {
+    "task": "testimony.erase_expired",
+    "schedule": env.float("RETENTION_SWEEP_SECONDS", default=3600.0),
+}

@@ -26,3 +26,19 @@ def publish_due() -> int:
     from testimony.publication import publish_due as publish
 
     return publish()
+
+
+@shared_task(
+    name="testimony.erase_expired",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    max_retries=3,
+    ignore_result=True,
+    time_limit=600,
+)
+def erase_expired() -> int:
+    from testimony.retention import erase_expired as erase
+
+    return erase()
