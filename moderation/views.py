@@ -280,8 +280,12 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
     )
     spans = [services.Span(r.start, r.end, r.placeholder) for r in story.redactions.all()]
     chosen_labels = first.labels if first else story.labels or []
+    places = list(Installation.objects.order_by("name"))
+    # Every wall by default: a moderator narrows it down, rather than having to remember it.
     chosen_places = (
-        set(first.installation_ids) if first else {i.pk for i in story.installations.all()}
+        set(first.installation_ids)
+        if first
+        else {i.pk for i in story.installations.all()} or {i.pk for i in places}
     )
     return {
         **_base_context(request),
@@ -301,9 +305,7 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
         "blurred": profile.blur_text or sensitive,
         "always_blurred": sensitive,
         "labels": [(value, label, value in chosen_labels) for value, label in Label.choices],
-        "installations": [
-            (i, i.pk in chosen_places) for i in Installation.objects.order_by("name")
-        ],
+        "installations": [(i, i.pk in chosen_places) for i in places],
         "reasons": RejectReason.choices,
         "placeholders": Placeholder.choices,
         "first_approval": first,

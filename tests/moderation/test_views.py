@@ -310,3 +310,14 @@ def test_a_lead_cannot_change_an_admins_account(verified_client, lead, make_user
     )
     admin.refresh_from_db()
     assert admin.is_superuser and admin.is_active
+
+
+def test_every_wall_is_chosen_by_default_when_approving(verified_client, moderator):
+    from testimony.models import Installation
+
+    for slug in ("station", "library"):
+        Installation.objects.create(name=slug.title(), slug=slug)
+    story = screened()
+    page = verified_client(moderator).get(f"/moderate/stories/{story.id}/").content.decode()
+    boxes = re.findall(r'<input type="checkbox" name="installations"[^>]*>', page)
+    assert len(boxes) == 2 and all("checked" in box for box in boxes)
