@@ -18,6 +18,9 @@ from moderation.screeners.text import Folded, compile_pattern
 
 log = logging.getLogger(__name__)
 VERSION_KEY = "screening-words-version"
+# Every cache entry lives at most a day (so the cache never holds anything for long); when the
+# key expires, workers simply see a new version and reload the words once.
+VERSION_TTL = 86400
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ _state = _State()
 
 def bump_version() -> None:
     """Called when an admin changes a word: every worker reloads at its next check."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_TTL)
 
 
 def _load() -> tuple[Entry, ...]:
@@ -71,7 +74,7 @@ def current() -> tuple[Entry, ...]:
         return _state.entries
     if version is None:
         version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, timeout=None)
+        cache.add(VERSION_KEY, version, timeout=VERSION_TTL)
         version = cache.get(VERSION_KEY) or version
     if version != _state.version or _state.checked_at == float("-inf"):
         _state.entries = _load()
