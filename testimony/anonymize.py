@@ -17,11 +17,11 @@ RATE_KEY_BITS = 20
 # Headers that name a person's machine, network or path here. Everything matching a
 # forwarding prefix is removed too (X-Forwarded-*, X-Real-IP, Forwarded, CF-Connecting-IP...).
 _STRIP_EXACT = {
-    "REMOTE_ADDR",
+    "REMOTE_ADDR",  # stripped, like every name in this set
     "REMOTE_HOST",
     "REMOTE_PORT",
     "REMOTE_USER",
-    "HTTP_USER_AGENT",
+    "HTTP_USER_AGENT",  # stripped
     "HTTP_REFERER",
     "HTTP_COOKIE",
     "HTTP_FORWARDED",
@@ -48,7 +48,7 @@ def is_staff_path(path: str) -> bool:
 def client_address(meta: dict) -> str:
     """The address of the client, trusting exactly TRUSTED_PROXY_COUNT proxies in front."""
     hops = settings.TRUSTED_PROXY_COUNT
-    remote = meta.get("REMOTE_ADDR", "")
+    remote = meta.get("REMOTE_ADDR", "")  # read only to derive the hmac rate key, never kept
     if hops <= 0:
         return remote
     chain = [
@@ -81,7 +81,7 @@ def strip_identifying_data(meta: dict) -> None:
         if name in _STRIP_EXACT or name.startswith(_STRIP_PREFIXES):
             del meta[name]
     # Code that insists on an address gets one that names nobody.
-    meta["REMOTE_ADDR"] = PLACEHOLDER_ADDR
+    meta["REMOTE_ADDR"] = PLACEHOLDER_ADDR  # after strip: an address that names nobody
 
 
 class StripIdentifyingDataMiddleware:

@@ -1,7 +1,21 @@
+from functools import partial
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from testimony import erasure
+
+# Periodic jobs: idempotent, so a run that fails is simply the next run's work; a transient
+# database error is retried a few times with backoff first.
+periodic_job = partial(
+    shared_task,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    max_retries=3,
+    ignore_result=True,
+)
 
 
 @shared_task(
@@ -11,34 +25,17 @@ def vacuum_stories() -> None:
     erasure.vacuum()
 
 
-@shared_task(
-    name="testimony.publish_due",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    max_retries=3,
-    ignore_result=True,
-    time_limit=300,
-)
+@periodic_job(name="testimony.publish_due", time_limit=300)
 def publish_due() -> int:
-    # Beat runs this every WALL_PUBLISH_SECONDS; a run that fails is simply the next run's work.
+    # Beat runs this every WALL_PUBLISH_SECONDS.
     from testimony.publication import publish_due as publish
 
     return publish()
 
 
-@shared_task(
-    name="testimony.erase_expired",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    max_retries=3,
-    ignore_result=True,
-    time_limit=600,
-)
+@periodic_job(name="testimony.erase_expired", time_limit=600)
 def erase_expired() -> int:
+    # Beat runs this every RETENTION_SWEEP_SECONDS.
     from testimony.retention import erase_expired as erase
 
     return erase()
