@@ -16,10 +16,21 @@ can cost a life, so the cues lean towards recall.
 """
 
 import re
+from functools import cache
 
 from moderation.models import Severity
 from moderation.screeners import Finding, wordlists
-from moderation.screeners.text import find_rules, fold, rules
+from moderation.screeners.text import (
+    FOLDED_LANGUAGES,
+    LANGUAGES,
+    find_rules,
+    fold,
+    fold_word,
+    plain_word,
+    read_lines,
+    rules,
+    tokens,
+)
 
 NAME = "danger"
 ROUTE = "urgent"
@@ -77,14 +88,124 @@ COMBINATIONS = (
     ("threat", "told she is dead", {"alive", "you"}, set()),
     ("unsafe_tonight", "afraid to go home", {"fear"}, {"home", "tonight"}),
     ("threat", "violence in pregnancy", {"pregnant", "harm"}, set()),
+    # Cue kinds from the per-word lists (danger_words.txt), where any inflection counts.
+    ("threat", "a weapon kept, shown or handled", {"weapon", "wield"}, set()),
+    ("threat", "her breath stopped", {"breath"}, {"harm", "body", "kill"}),
+    ("threat", "locked in", {"lock"}, {"me", "phone"}),
+    ("child_at_risk", "a threat to take the children", {"child", "take"}, {"never", "say"}),
+    ("child_at_risk", "never to see the children", {"child", "never", "see"}, set()),
+    ("threat", "nobody will find her", {"nobody", "find"}, set()),
+    ("threat", "found in the river", {"river"}, {"say", "find", "kill"}),
+    ("threat", "he knows where she is", {"where", "know"}, {"me", "stay"}),
+    ("threat", "he watches her door", {"watch", "door"}, {"often", "night", "tonight"}),
+    ("threat", "violence in pregnancy", {"pregnant_story", "harm"}, {"me", "belly"}),
+    ("threat", "violence to the belly", {"belly", "harm"}, set()),
+    ("threat", "pushed from a height", {"height", "harm"}, set()),
+    ("nowhere_to_go", "nowhere to sleep", {"nowhere"}, {"sleep", "night", "tonight", "street"}),
+    ("nowhere_to_go", "thrown out", {"expel"}, {"night", "tonight", "street", "child", "sleep"}),
+    ("nowhere_to_go", "sleeping rough", {"street", "sleep"}, set()),
+    ("self_harm", "wishing to die", {"want", "die"}, set()),
+    ("self_harm", "wishing to leave life", {"life", "end"}, {"want", "better"}),
+    ("self_harm", "all ending with a fall", {"height", "end"}, set()),
+    ("self_harm", "better off without her", {"gone"}, {"better", "want"}),
+    ("self_harm", "gathering pills", {"pills", "hoard"}, set()),
+    ("self_harm", "a whole pack of pills", {"pills", "amount"}, set()),
+    ("self_harm", "giving her things away", {"give_away", "things"}, set()),
+    ("threat", "a car driven at her", {"vehicle", "drive"}, {"me"}),
+    ("child_at_risk", "a child punished cruelly", {"child", "punish"}, set()),
+    ("child_at_risk", "children left hungry", {"child", "hunger"}, set()),
 )
 
 
-def _cue_hits(text: str) -> list[tuple[str, int, int]]:
-    """(`cues: <rule>`, start, end) for each sentence whose cues combine into danger."""
-    hits = find_rules(fold(text), rules("danger_cues.txt"))
+# Kazakh's wish ("-ғым/-гім/-қым/-кім келеді": кеткім келеді, өлгім келеді), folded.
+_WISH_ENDINGS = ("gim", "kim")
+_LOOSE = (("io", "e"), ("iu", "u"), ("ia", "a"))
+
+
+def _loose(folded_word: str) -> str:
+    """Folded, and looser still: "ubyot" and "убьёт", "menya" and "меня" meet."""
+    for a, b in _LOOSE:
+        folded_word = folded_word.replace(a, b)
+    return folded_word
+
+
+class Lexicon:
+    """Cue words (danger_words.txt), looked up per token: a Russian lemma stands for every form
+    pymorphy3 knows of it (убить: убью, убьёт, убила...), and `stem*` for any ending (Kazakh
+    suffixes, English endings). Kazakh and Russian are folded, so either script matches."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, set[str]] = {}
+        self.stems: dict[str, set[str]] = {}
+        self.plain_exact: dict[str, set[str]] = {}
+        self.plain_stems: dict[str, set[str]] = {}
+        for language in LANGUAGES:
+            folded = language in FOLDED_LANGUAGES
+            exact = self.exact if folded else self.plain_exact
+            stems = self.stems if folded else self.plain_stems
+            for line in read_lines(language, "danger_words.txt"):
+                cue, _, words = line.partition("\t")
+                for word in words.split():
+                    stem = word.endswith("*")
+                    word = word.rstrip("*")
+                    forms = {word}
+                    if language == "ru" and not stem:
+                        forms |= _russian_forms(word)
+                    key = (lambda w: _loose(fold_word(w))) if folded else plain_word
+                    target = stems if stem else exact
+                    for form in forms:
+                        target.setdefault(key(form), set()).add(cue.strip())
+
+    def cues(self, word: str, folded_word: str) -> set[str]:
+        found: set[str] = set()
+        for key, exact, stems in (
+            (plain_word(word), self.plain_exact, self.plain_stems),
+            (_loose(folded_word), self.exact, self.stems),
+        ):
+            found |= exact.get(key, set())
+            for length in range(3, len(key) + 1):
+                found |= stems.get(key[:length], set())
+        if len(folded_word) >= 5 and folded_word.endswith(_WISH_ENDINGS):
+            found.add("want")
+        return found
+
+
+def _russian_forms(lemma: str) -> set[str]:
+    from moderation.screeners.names import _morph
+
+    parses = _morph().parse(lemma)
+    same = [p for p in parses if p.normal_form.replace("ё", "е") == lemma.replace("ё", "е")]
+    forms = set()
+    for parse in same or parses[:1]:  # "снотворное" is also the neuter of an adjective
+        forms |= {form.word for form in parse.lexeme}
+    return forms
+
+
+@cache
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+def _word_cues(text: str) -> list[tuple[str, int, int]]:
+    words = lexicon()
+    return [
+        (f"word: {cue}", token.start, token.end)
+        for token in tokens(text)
+        for cue in words.cues(token.text, token.folded)
+    ]
+
+
+def _past_and_over(cues: set[str]) -> bool:
+    """A sentence told as long past ("years ago", "давно", "жыл бұрын") with nothing that
+    brings it to now ("still", "снова", "әлі")."""
+    return "past" in cues and "now" not in cues
+
+
+def _sentence_cues(text: str):
+    """(start, end, cues) per sentence, idioms taken out."""
+    hits = find_rules(fold(text), rules("danger_cues.txt")) + _word_cues(text)
     idioms = [(s, e) for name, s, e in hits if name.endswith(": idiom")]
-    found = []
+    pregnant = any(name.endswith(": pregnant") for name, _, _ in hits)
     for sentence in SENTENCE.finditer(text):
         start, end = sentence.start(), sentence.end()
         cues = {
@@ -92,6 +213,23 @@ def _cue_hits(text: str) -> list[tuple[str, int, int]]:
             for name, s, e in hits
             if start <= s < end and not any(s < ie and is_ < e for is_, ie in idioms)
         }
+        if pregnant:
+            cues.add("pregnant_story")  # she said she is pregnant somewhere in the story
+        yield sentence, cues, idioms
+
+
+def _cue_hits(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
+    """(`cues: <rule>`, start, end) for each sentence whose cues combine into danger, and the
+    spans to leave alone: idioms, sentences about violence long past and over."""
+    found = []
+    quiet: list[tuple[int, int]] = []
+    for sentence, cues, idioms in _sentence_cues(text):
+        start = sentence.start()
+        if not quiet:
+            quiet.extend(idioms)
+        if _past_and_over(cues):
+            quiet.append((start, sentence.end()))
+            continue
         if "witness" in cues:
             cues.discard("child")  # "in front of the children": the children saw it
         for _kind_of_danger, rule, required, any_of in COMBINATIONS:
@@ -100,13 +238,18 @@ def _cue_hits(text: str) -> list[tuple[str, int, int]]:
                 lead = len(stripped) - len(stripped.lstrip())
                 found.append((f"cues: {rule}", start + lead, start + len(stripped)))
                 break
-    return found
+    return found, quiet
 
 
 def screen(text: str, language: str = "") -> list[Finding]:
     folded = fold(text)
-    hits = find_rules(folded, rules("danger.txt"))
-    hits += _cue_hits(text)
+    cue_hits, quiet = _cue_hits(text)
+    hits = [
+        (rule, start, end)
+        for rule, start, end in find_rules(folded, rules("danger.txt"))
+        if not any(s < end and start < e for s, e in quiet)
+    ]
+    hits += cue_hits
     hits += [(f"admin list: {rule}", s, e) for rule, s, e in wordlists.find(folded, "danger")]
     hits.sort(key=lambda hit: (_rank(hit[0]), hit[1]))
     kept: list[tuple[str, int, int]] = []

@@ -28,10 +28,13 @@ class Command(BaseCommand):
         sets = (
             ("tuning set", sorted(DATA.glob("screening_eval_*.txt"))),
             (
-                "held-out set 1 (never tuned on)",
+                "held-out set 1 (used to develop the danger words)",
                 sorted(DATA.glob("screening_holdout_*.txt")),
             ),
-            ("held-out set 2 (never tuned on)", sorted(DATA.glob("screening_holdout2_*.txt"))),
+            (
+                "held-out set 2 (measured untouched, then seen)",
+                sorted(DATA.glob("screening_holdout2_*.txt")),
+            ),
         )
         for title, files in sets:
             cases = load_cases(files)
