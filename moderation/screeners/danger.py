@@ -57,7 +57,9 @@ KINDS = {
 
 
 def _kind(rule: str) -> str:
-    name = rule if rule.startswith("cues: ") else rule.split(": ", 1)[-1]
+    if rule.startswith("cues: "):
+        return _CUE_KINDS.get(rule[len("cues: ") :], "threat")
+    name = rule.split(": ", 1)[-1]
     for kind, names in KINDS.items():
         if name in names:
             return kind
@@ -90,9 +92,12 @@ COMBINATIONS = (
     ("threat", "violence in pregnancy", {"pregnant", "harm"}, set()),
     # Cue kinds from the per-word lists (danger_words.txt), where any inflection counts.
     ("threat", "a weapon kept, shown or handled", {"weapon", "wield"}, set()),
+    ("threat", "a threat of violence", {"harm", "future"}, {"me", "child"}),
+    ("threat", "followed", {"follow"}, {"me"}),
     ("threat", "her breath stopped", {"breath"}, {"harm", "body", "kill"}),
     ("threat", "locked in", {"lock"}, {"me", "phone"}),
-    ("child_at_risk", "a threat to take the children", {"child", "take"}, {"never", "say"}),
+    ("child_at_risk", "a threat to take the children", {"child", "take"}, {"never", "threat"}),
+    ("child_at_risk", "a child locked up", {"child", "lock"}, set()),
     ("child_at_risk", "never to see the children", {"child", "never", "see"}, set()),
     ("threat", "nobody will find her", {"nobody", "find"}, set()),
     ("threat", "found in the river", {"river"}, {"say", "find", "kill"}),
@@ -115,6 +120,7 @@ COMBINATIONS = (
     ("child_at_risk", "a child punished cruelly", {"child", "punish"}, set()),
     ("child_at_risk", "children left hungry", {"child", "hunger"}, set()),
 )
+_CUE_KINDS = {rule: kind for kind, rule, _, _ in COMBINATIONS}
 
 
 # Kazakh's wish ("-ғым/-гім/-қым/-кім келеді": кеткім келеді, өлгім келеді), folded.
@@ -147,14 +153,22 @@ class Lexicon:
                 cue, _, words = line.partition("\t")
                 for word in words.split():
                     stem = word.endswith("*")
-                    word = word.rstrip("*")
-                    forms = {word}
-                    if language == "ru" and not stem:
-                        forms |= _russian_forms(word)
+                    as_is = word.startswith("=")
+                    word = word.strip("*=")
+                    forms = {word: False}
+                    if language == "ru" and not (stem or as_is):
+                        forms = _russian_forms(word) | forms
                     key = (lambda w: _loose(fold_word(w))) if folded else plain_word
                     target = stems if stem else exact
-                    for form in forms:
+                    if language == "kk" and stem and word[-1:] in _VOICED:
+                        # Kazakh voices a final к, қ, п before a vowel: мылтық, мылтығын.
+                        forms[word[:-1] + _VOICED[word[-1]]] = False
+                    for form, future in forms.items():
                         target.setdefault(key(form), set()).add(cue.strip())
+                        if future and cue.strip() in ("harm", "kill"):
+                            target[key(form)].add("future")  # избьёт, сожжёт: a threat
+        for word in _NOT_CUES:  # "было" folds like "било", "мы" like "ми"
+            self.exact.pop(_loose(fold_word(word)), None)
 
     def cues(self, word: str, folded_word: str) -> set[str]:
         found: set[str] = set()
@@ -170,14 +184,20 @@ class Lexicon:
         return found
 
 
-def _russian_forms(lemma: str) -> set[str]:
+_VOICED = {"к": "г", "қ": "ғ", "п": "б"}
+_NOT_CUES = ("было", "была", "были", "был", "быть", "бы", "мы", "вы", "а", "и")
+
+
+def _russian_forms(lemma: str) -> dict[str, bool]:
+    """Every form of a Russian lemma, each with whether it is a future tense."""
     from moderation.screeners.names import _morph
 
     parses = _morph().parse(lemma)
     same = [p for p in parses if p.normal_form.replace("ё", "е") == lemma.replace("ё", "е")]
-    forms = set()
+    forms: dict[str, bool] = {}
     for parse in same or parses[:1]:  # "снотворное" is also the neuter of an adjective
-        forms |= {form.word for form in parse.lexeme}
+        for form in parse.lexeme:
+            forms[form.word] = forms.get(form.word, False) or "futr" in form.tag
     return forms
 
 
