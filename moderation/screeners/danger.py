@@ -16,7 +16,7 @@ can cost a life, so the cues lean towards recall.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from moderation.models import Severity
 from moderation.screeners import Finding, wordlists
@@ -206,12 +206,16 @@ def lexicon() -> Lexicon:
     return Lexicon()
 
 
+@lru_cache(maxsize=65536)
+def _cues_of(word: str, folded_word: str) -> frozenset[str]:
+    return frozenset(lexicon().cues(word, folded_word))
+
+
 def _word_cues(text: str) -> list[tuple[str, int, int]]:
-    words = lexicon()
     return [
         (f"word: {cue}", token.start, token.end)
         for token in tokens(text)
-        for cue in words.cues(token.text, token.folded)
+        for cue in _cues_of(token.text, token.folded)
     ]
 
 
@@ -222,31 +226,35 @@ def _past_and_over(cues: set[str]) -> bool:
 
 
 def _sentence_cues(text: str):
-    """(start, end, cues) per sentence, idioms taken out."""
+    """(sentence, cues) per sentence, idioms taken out; and the idioms' spans."""
     hits = find_rules(fold(text), rules("danger_cues.txt")) + _word_cues(text)
     idioms = [(s, e) for name, s, e in hits if name.endswith(": idiom")]
+    if idioms:
+        hits = [hit for hit in hits if not any(hit[1] < e and s < hit[2] for s, e in idioms)]
+    hits.sort(key=lambda hit: hit[1])
     pregnant = any(name.endswith(": pregnant") for name, _, _ in hits)
+    sentences = []
+    position = 0
     for sentence in SENTENCE.finditer(text):
-        start, end = sentence.start(), sentence.end()
-        cues = {
-            name.split(": ", 1)[-1]
-            for name, s, e in hits
-            if start <= s < end and not any(s < ie and is_ < e for is_, ie in idioms)
-        }
+        cues = set()
+        while position < len(hits) and hits[position][1] < sentence.end():
+            if hits[position][1] >= sentence.start():
+                cues.add(hits[position][0].split(": ", 1)[-1])
+            position += 1
         if pregnant:
             cues.add("pregnant_story")  # she said she is pregnant somewhere in the story
-        yield sentence, cues, idioms
+        sentences.append((sentence, cues))
+    return sentences, idioms
 
 
 def _cue_hits(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
     """(`cues: <rule>`, start, end) for each sentence whose cues combine into danger, and the
     spans to leave alone: idioms, sentences about violence long past and over."""
     found = []
-    quiet: list[tuple[int, int]] = []
-    for sentence, cues, idioms in _sentence_cues(text):
+    sentences, idioms = _sentence_cues(text)
+    quiet = list(idioms)
+    for sentence, cues in sentences:
         start = sentence.start()
-        if not quiet:
-            quiet.extend(idioms)
         if _past_and_over(cues):
             quiet.append((start, sentence.end()))
             continue
