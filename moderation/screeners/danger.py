@@ -120,6 +120,11 @@ COMBINATIONS = (
     ("child_at_risk", "a child punished cruelly", {"child", "punish"}, set()),
     ("child_at_risk", "children left hungry", {"child", "hunger"}, set()),
 )
+# A cue that takes another's meaning away within its sentence.
+_CANCELS = (
+    ("witness", "child"),  # "in front of the children": the children saw it
+    ("not_know", "know"),  # "I did not know where to turn" is not "he knows where I am"
+)
 _CUE_KINDS = {rule: kind for kind, rule, _, _ in COMBINATIONS}
 
 
@@ -258,8 +263,9 @@ def _cue_hits(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[int, in
         if _past_and_over(cues):
             quiet.append((start, sentence.end()))
             continue
-        if "witness" in cues:
-            cues.discard("child")  # "in front of the children": the children saw it
+        for cancelling, cancelled in _CANCELS:
+            if cancelling in cues:
+                cues.discard(cancelled)
         for _kind_of_danger, rule, required, any_of in COMBINATIONS:
             if required <= cues and (not any_of or any_of & cues):
                 stripped = sentence.group().rstrip()

@@ -139,6 +139,8 @@ def test_cue_kinds_combine_into_danger(text, kind):
         # Children and a promise, not a threat.
         "He promised to take the kids to the zoo next week.",
         "Мы с дочкой ходили на каток, было здорово.",
+        # Not knowing where to turn is not being found.
+        "Я не знала, куда мне обратиться за помощью.",
     ],
 )
 def test_no_danger_in_the_past_or_in_a_figure_of_speech(text):
