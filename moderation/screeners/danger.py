@@ -1,6 +1,6 @@
 """Danger: a threat to her life, self-harm or suicide, a child at risk, nowhere to go tonight.
 
-Any finding here makes the story urgent. Two layers:
+Any finding here makes the story urgent. Three layers:
 
 - phrases (data/<language>/danger.txt): stem patterns such as "убь* ~ меня", precise, each
   named for what it says;
@@ -8,6 +8,11 @@ Any finding here makes the story urgent. Two layers:
   being alive or dead, a child, a threat, fear of going home...), combined per sentence, so
   that danger said in words no phrase list foresaw is still caught: "he pressed a pillow over
   my face", "я живой из дома не выйду". A held-out set showed phrases alone miss most of it.
+- cue words (data/<language>/danger_words.txt), looked up per word: a Russian lemma stands for
+  every form pymorphy3 knows of it, a Kazakh or English stem for any ending, so that a cue kind
+  ("weapon", "lock", "nowhere", "want"...) is found however the word is inflected or spelled.
+  COMBINATIONS below turns a sentence's kinds into a finding. A sentence told as long past and
+  over ("years ago", "давно", "жыл бұрын", with no "still") gives none.
 
 Both are folded so that Cyrillic and Latin spellings of Kazakh and Russian meet, and inflected
 forms match one stem. Admins add suspect phrases in the Django admin (kind "danger"); they apply
