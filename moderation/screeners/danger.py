@@ -1,6 +1,6 @@
 """Danger: a threat to her life, self-harm or suicide, a child at risk, nowhere to go tonight.
 
-Any finding here makes the story urgent. Two layers:
+Any finding here makes the story urgent. Three layers:
 
 - phrases (data/<language>/danger.txt): stem patterns such as "убь* ~ меня", precise, each
   named for what it says;
@@ -8,6 +8,11 @@ Any finding here makes the story urgent. Two layers:
   being alive or dead, a child, a threat, fear of going home...), combined per sentence, so
   that danger said in words no phrase list foresaw is still caught: "he pressed a pillow over
   my face", "я живой из дома не выйду". A held-out set showed phrases alone miss most of it.
+- cue words (data/<language>/danger_words.txt), looked up per word: a Russian lemma stands for
+  every form pymorphy3 knows of it, a Kazakh or English stem for any ending, so that a cue kind
+  ("weapon", "lock", "nowhere", "want"...) is found however the word is inflected or spelled.
+  COMBINATIONS below turns a sentence's kinds into a finding. A sentence told as long past and
+  over ("years ago", "давно", "жыл бұрын", with no "still") gives none.
 
 Both are folded so that Cyrillic and Latin spellings of Kazakh and Russian meet, and inflected
 forms match one stem. Admins add suspect phrases in the Django admin (kind "danger"); they apply
@@ -16,10 +21,21 @@ can cost a life, so the cues lean towards recall.
 """
 
 import re
+from functools import cache, lru_cache
 
 from moderation.models import Severity
 from moderation.screeners import Finding, wordlists
-from moderation.screeners.text import find_rules, fold, rules
+from moderation.screeners.text import (
+    FOLDED_LANGUAGES,
+    LANGUAGES,
+    find_rules,
+    fold,
+    fold_word,
+    plain_word,
+    read_lines,
+    rules,
+    tokens,
+)
 
 NAME = "danger"
 ROUTE = "urgent"
@@ -46,7 +62,9 @@ KINDS = {
 
 
 def _kind(rule: str) -> str:
-    name = rule if rule.startswith("cues: ") else rule.split(": ", 1)[-1]
+    if rule.startswith("cues: "):
+        return _CUE_KINDS.get(rule[len("cues: ") :], "threat")
+    name = rule.split(": ", 1)[-1]
     for kind, names in KINDS.items():
         if name in names:
             return kind
@@ -77,36 +95,200 @@ COMBINATIONS = (
     ("threat", "told she is dead", {"alive", "you"}, set()),
     ("unsafe_tonight", "afraid to go home", {"fear"}, {"home", "tonight"}),
     ("threat", "violence in pregnancy", {"pregnant", "harm"}, set()),
+    # Cue kinds from the per-word lists (danger_words.txt), where any inflection counts.
+    ("threat", "a weapon kept, shown or handled", {"weapon", "wield"}, set()),
+    ("threat", "a threat of violence", {"harm", "future"}, {"me", "child"}),
+    ("threat", "followed", {"follow"}, {"me"}),
+    ("threat", "her breath stopped", {"breath"}, {"harm", "body", "kill"}),
+    ("threat", "locked in", {"lock"}, {"me", "phone"}),
+    ("child_at_risk", "a threat to take the children", {"child", "take"}, {"never", "threat"}),
+    ("child_at_risk", "a child locked up", {"child", "lock"}, set()),
+    ("child_at_risk", "never to see the children", {"child", "never", "see"}, set()),
+    ("threat", "nobody will find her", {"nobody", "find"}, set()),
+    ("threat", "found in the river", {"river"}, {"say", "find", "kill"}),
+    ("threat", "he knows where she is", {"where", "know"}, {"me", "stay"}),
+    ("threat", "he watches her door", {"watch", "door"}, {"often", "night", "tonight"}),
+    ("threat", "violence in pregnancy", {"pregnant_story", "harm"}, {"me", "belly"}),
+    ("threat", "violence to the belly", {"belly", "harm"}, set()),
+    ("threat", "pushed from a height", {"height", "harm"}, set()),
+    ("nowhere_to_go", "nowhere to sleep", {"nowhere"}, {"sleep", "night", "tonight", "street"}),
+    ("nowhere_to_go", "thrown out", {"expel"}, {"night", "tonight", "street", "child", "sleep"}),
+    ("nowhere_to_go", "sleeping rough", {"street", "sleep"}, set()),
+    ("self_harm", "wishing to die", {"want", "die"}, set()),
+    ("self_harm", "wishing to leave life", {"life", "end"}, {"want", "better"}),
+    ("self_harm", "all ending with a fall", {"height", "end"}, set()),
+    ("self_harm", "better off without her", {"gone"}, {"better", "want"}),
+    ("self_harm", "gathering pills", {"pills", "hoard"}, set()),
+    ("self_harm", "a whole pack of pills", {"pills", "amount"}, set()),
+    ("self_harm", "giving her things away", {"give_away", "things"}, set()),
+    ("threat", "a car driven at her", {"vehicle", "drive"}, {"me"}),
+    ("child_at_risk", "a child punished cruelly", {"child", "punish"}, set()),
+    ("child_at_risk", "children left hungry", {"child", "hunger"}, set()),
 )
+# A cue that takes another's meaning away within its sentence.
+_CANCELS = (
+    ("witness", "child"),  # "in front of the children": the children saw it
+    ("not_know", "know"),  # "I did not know where to turn" is not "he knows where I am"
+)
+_CUE_KINDS = {rule: kind for kind, rule, _, _ in COMBINATIONS}
 
 
-def _cue_hits(text: str) -> list[tuple[str, int, int]]:
-    """(`cues: <rule>`, start, end) for each sentence whose cues combine into danger."""
-    hits = find_rules(fold(text), rules("danger_cues.txt"))
+# Kazakh's wish ("-ғым/-гім/-қым/-кім келеді": кеткім келеді, өлгім келеді), folded.
+_WISH_ENDINGS = ("gim", "kim")
+_LOOSE = (("io", "e"), ("iu", "u"), ("ia", "a"))
+
+
+def _loose(folded_word: str) -> str:
+    """Folded, and looser still: "ubyot" and "убьёт", "menya" and "меня" meet."""
+    for a, b in _LOOSE:
+        folded_word = folded_word.replace(a, b)
+    return folded_word
+
+
+class Lexicon:
+    """Cue words (danger_words.txt), looked up per token: a Russian lemma stands for every form
+    pymorphy3 knows of it (убить: убью, убьёт, убила...), and `stem*` for any ending (Kazakh
+    suffixes, English endings). Kazakh and Russian are folded, so either script matches."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, set[str]] = {}
+        self.stems: dict[str, set[str]] = {}
+        self.plain_exact: dict[str, set[str]] = {}
+        self.plain_stems: dict[str, set[str]] = {}
+        for language in LANGUAGES:
+            folded = language in FOLDED_LANGUAGES
+            exact = self.exact if folded else self.plain_exact
+            stems = self.stems if folded else self.plain_stems
+            for line in read_lines(language, "danger_words.txt"):
+                cue, _, words = line.partition("\t")
+                for word in words.split():
+                    stem = word.endswith("*")
+                    as_is = word.startswith("=")
+                    word = word.strip("*=")
+                    forms = {word: False}
+                    if language == "ru" and not (stem or as_is):
+                        forms = _russian_forms(word) | forms
+                    key = (lambda w: _loose(fold_word(w))) if folded else plain_word
+                    target = stems if stem else exact
+                    if language == "kk" and stem and word[-1:] in _VOICED:
+                        # Kazakh voices a final к, қ, п before a vowel: мылтық, мылтығын.
+                        forms[word[:-1] + _VOICED[word[-1]]] = False
+                    for form, future in forms.items():
+                        target.setdefault(key(form), set()).add(cue.strip())
+                        if future and cue.strip() in ("harm", "kill"):
+                            target[key(form)].add("future")  # избьёт, сожжёт: a threat
+        for word in _NOT_CUES:  # "было" folds like "било", "мы" like "ми"
+            self.exact.pop(_loose(fold_word(word)), None)
+
+    def cues(self, word: str, folded_word: str) -> set[str]:
+        found: set[str] = set()
+        for key, exact, stems in (
+            (plain_word(word), self.plain_exact, self.plain_stems),
+            (_loose(folded_word), self.exact, self.stems),
+        ):
+            found |= exact.get(key, set())
+            for length in range(3, len(key) + 1):
+                found |= stems.get(key[:length], set())
+        if len(folded_word) >= 5 and folded_word.endswith(_WISH_ENDINGS):
+            found.add("want")
+        return found
+
+
+_VOICED = {"к": "г", "қ": "ғ", "п": "б"}
+_NOT_CUES = ("было", "была", "были", "был", "быть", "бы", "мы", "вы", "а", "и")
+
+
+def _russian_forms(lemma: str) -> dict[str, bool]:
+    """Every form of a Russian lemma, each with whether it is a future tense."""
+    from moderation.screeners.names import _morph
+
+    parses = _morph().parse(lemma)
+    same = [p for p in parses if p.normal_form.replace("ё", "е") == lemma.replace("ё", "е")]
+    forms: dict[str, bool] = {}
+    for parse in same or parses[:1]:  # "снотворное" is also the neuter of an adjective
+        for form in parse.lexeme:
+            forms[form.word] = forms.get(form.word, False) or "futr" in form.tag
+    return forms
+
+
+@cache
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+@lru_cache(maxsize=65536)
+def _cues_of(word: str, folded_word: str) -> frozenset[str]:
+    return frozenset(lexicon().cues(word, folded_word))
+
+
+def _word_cues(text: str) -> list[tuple[str, int, int]]:
+    return [
+        (f"word: {cue}", token.start, token.end)
+        for token in tokens(text)
+        for cue in _cues_of(token.text, token.folded)
+    ]
+
+
+def _past_and_over(cues: set[str]) -> bool:
+    """A sentence told as long past ("years ago", "давно", "жыл бұрын") with nothing that
+    brings it to now ("still", "снова", "әлі")."""
+    return "past" in cues and "now" not in cues
+
+
+def _sentence_cues(text: str):
+    """(sentence, cues) per sentence, idioms taken out; and the idioms' spans."""
+    hits = find_rules(fold(text), rules("danger_cues.txt")) + _word_cues(text)
     idioms = [(s, e) for name, s, e in hits if name.endswith(": idiom")]
-    found = []
+    if idioms:
+        hits = [hit for hit in hits if not any(hit[1] < e and s < hit[2] for s, e in idioms)]
+    hits.sort(key=lambda hit: hit[1])
+    pregnant = any(name.endswith(": pregnant") for name, _, _ in hits)
+    sentences = []
+    position = 0
     for sentence in SENTENCE.finditer(text):
-        start, end = sentence.start(), sentence.end()
-        cues = {
-            name.split(": ", 1)[-1]
-            for name, s, e in hits
-            if start <= s < end and not any(s < ie and is_ < e for is_, ie in idioms)
-        }
-        if "witness" in cues:
-            cues.discard("child")  # "in front of the children": the children saw it
+        cues = set()
+        while position < len(hits) and hits[position][1] < sentence.end():
+            if hits[position][1] >= sentence.start():
+                cues.add(hits[position][0].split(": ", 1)[-1])
+            position += 1
+        if pregnant:
+            cues.add("pregnant_story")  # she said she is pregnant somewhere in the story
+        sentences.append((sentence, cues))
+    return sentences, idioms
+
+
+def _cue_hits(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
+    """(`cues: <rule>`, start, end) for each sentence whose cues combine into danger, and the
+    spans to leave alone: idioms, sentences about violence long past and over."""
+    found = []
+    sentences, idioms = _sentence_cues(text)
+    quiet = list(idioms)
+    for sentence, cues in sentences:
+        start = sentence.start()
+        if _past_and_over(cues):
+            quiet.append((start, sentence.end()))
+            continue
+        for cancelling, cancelled in _CANCELS:
+            if cancelling in cues:
+                cues.discard(cancelled)
         for _kind_of_danger, rule, required, any_of in COMBINATIONS:
             if required <= cues and (not any_of or any_of & cues):
                 stripped = sentence.group().rstrip()
                 lead = len(stripped) - len(stripped.lstrip())
                 found.append((f"cues: {rule}", start + lead, start + len(stripped)))
                 break
-    return found
+    return found, quiet
 
 
 def screen(text: str, language: str = "") -> list[Finding]:
     folded = fold(text)
-    hits = find_rules(folded, rules("danger.txt"))
-    hits += _cue_hits(text)
+    cue_hits, quiet = _cue_hits(text)
+    hits = [
+        (rule, start, end)
+        for rule, start, end in find_rules(folded, rules("danger.txt"))
+        if not any(s < end and start < e for s, e in quiet)
+    ]
+    hits += cue_hits
     hits += [(f"admin list: {rule}", s, e) for rule, s, e in wordlists.find(folded, "danger")]
     hits.sort(key=lambda hit: (_rank(hit[0]), hit[1]))
     kept: list[tuple[str, int, int]] = []

@@ -27,7 +27,14 @@ class Command(BaseCommand):
 
         sets = (
             ("tuning set", sorted(DATA.glob("screening_eval_*.txt"))),
-            ("held-out set (never tuned on)", sorted(DATA.glob("screening_holdout_*.txt"))),
+            (
+                "held-out set 1 (used to develop the danger words)",
+                sorted(DATA.glob("screening_holdout_*.txt")),
+            ),
+            (
+                "held-out set 2 (measured untouched, then seen)",
+                sorted(DATA.glob("screening_holdout2_*.txt")),
+            ),
         )
         for title, files in sets:
             cases = load_cases(files)
@@ -46,9 +53,11 @@ class Command(BaseCommand):
                 f"{kind:<10} {score.labelled:>8} {score.found:>6} {recall:>7} {precision:>9}\n"
             )
         held = routing(cases, screen)
+        recall = "-" if held.recall is None else f"{held.recall:.2f}"
+        precision = "-" if held.precision is None else f"{held.precision:.2f}"
         out.write(
-            f"{'held':<10} {held.labelled:>8} {held.found:>6} {held.recall:>7.2f} "
-            f"{held.precision:>9.2f}   (stories that should be held for spam or abuse)\n"
+            f"{'held':<10} {held.labelled:>8} {held.found:>6} {recall:>7} "
+            f"{precision:>9}   (stories that should be held for spam or abuse)\n"
         )
         if verbose:
             for kind, lines in sorted(notes.items()):

@@ -1,6 +1,7 @@
 import pytest
 
 from moderation.screeners import danger
+from moderation.screeners.text import fold_word
 
 
 def kinds(text: str) -> set[str]:
@@ -61,3 +62,90 @@ def test_one_finding_where_rules_overlap():
     # "өлтір-" is also a threat stem: the self-harm rule names the finding.
     findings = danger.screen("Кейде өзімді-өзім өлтіргім келеді.", "kk")
     assert [f.kind for f in findings] == ["self_harm"]
+
+
+# --- Generalisation: any inflection, either script, cue kinds combined per sentence ----------
+
+
+@pytest.mark.parametrize(
+    "word",
+    # Forms of Russian lemmas in danger_words.txt that no list spells out: pymorphy3 expands
+    # each lemma to all its forms, and folding lets the Latin-typed ones meet them.
+    ["задушат", "задушившего", "изобьём", "избила", "zadushat", "izob'yom", "izobyom"],
+)
+def test_a_russian_lemma_stands_for_every_form_in_either_script(word):
+    cues = danger.lexicon().cues(word, fold_word(word))
+    assert cues & {"kill", "harm"}
+
+
+def test_the_perfective_future_of_a_violence_verb_reads_as_a_threat():
+    assert "future" in danger.lexicon().cues("изобьёт", fold_word("изобьёт"))
+    assert "future" not in danger.lexicon().cues("избивал", fold_word("избивал"))
+    assert kinds("Он изобьёт меня, если узнает, что я писала сюда.") == {"threat"}
+    assert kinds("On izob'yot menya, esli uznaet.") == {"threat"}
+
+
+@pytest.mark.parametrize(
+    "word",
+    # Kazakh stems take any suffix, in Cyrillic, the official Latin and ad-hoc Latin.
+    ["қорқытып", "қорқытқан", "qorqytyp", "korkytkan", "мылтығын", "mıltyǵyn", "myltygyn"],
+)
+def test_a_kazakh_stem_takes_any_suffix_in_either_script(word):
+    assert danger.lexicon().cues(word, fold_word(word)) & {"threat", "weapon"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A weapon kept or handled, in words no phrase lists.
+        ("Он достал из шкафа ружьё и молча положил на стол.", "threat"),
+        ("Ol mıltyǵyn maǵan qaratyp ustady.", "threat"),
+        # Locked in.
+        ("She says he locks me inside and takes my keys.", "threat"),
+        ("Zapiraet menya doma i zabiraet telefon.", "threat"),
+        # Being followed, he knows where she is.
+        ("He follows me from the bus stop to my door.", "threat"),
+        ("Он узнал, где я теперь живу.", "threat"),
+        # Children taken away under a threat, a child locked up or left hungry.
+        ("Ол балаларды алып кетемін деп қорқытты.", "child_at_risk"),
+        ("Grozitsya zabrat' doch' i uvezti za granitsu.", "child_at_risk"),
+        ("Дети не ели со вчерашнего утра.", "child_at_risk"),
+        # Nowhere to sleep, thrown out at night.
+        ("Бүгін түнеуге жеріміз жоқ.", "nowhere_to_go"),
+        ("Nam s dochkoy negde perenochevat'.", "nowhere_to_go"),
+        ("He kicked us out at night in the frost.", "nowhere_to_go"),
+        # Ideation in plain and indirect words, pills gathered.
+        ("Осы өмірден кетсем екен деп ойлаймын, кеткім келеді.", "self_harm"),
+        ("Everyone would be better off if I were not around.", "self_harm"),
+        ("Я потихоньку коплю таблетки.", "self_harm"),
+        # Violence in pregnancy told over two sentences.
+        ("I am pregnant again. Yesterday he punched me.", "threat"),
+    ],
+)
+def test_cue_kinds_combine_into_danger(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Long past and over.
+        "Years ago he threatened me with a knife; he has been in prison since.",
+        "Когда-то он душил меня, но это было в прошлом браке.",
+        "Он он жыл бұрын мені ұрып-соққан, қазір біз бөлекпіз.",
+        # Figures of speech.
+        "The waiting was killing me, so I called my sister.",
+        "Ya do smerti khotela uekhat' k moryu.",
+        # Children and a promise, not a threat.
+        "He promised to take the kids to the zoo next week.",
+        "Мы с дочкой ходили на каток, было здорово.",
+        # Not knowing where to turn is not being found.
+        "Я не знала, куда мне обратиться за помощью.",
+    ],
+)
+def test_no_danger_in_the_past_or_in_a_figure_of_speech(text):
+    assert kinds(text) == set()
+
+
+def test_what_is_past_still_counts_when_it_goes_on():
+    assert kinds("Years ago he threatened me with a knife, and now he says it again.")
