@@ -176,6 +176,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Anonymous testimony intake, receipts, moderation and the wall feed.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "testimony.wall_schema.add_wall_paths",
+    ],
 }
 # A 10 MB body is refused before anything parses it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BYTES", default=256 * 1024)

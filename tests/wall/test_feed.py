@@ -151,3 +151,13 @@ def test_withdrawal_erases_the_cached_renderings_of_the_feed(get_feed):
     assert not any(
         b"Withdrawn-marker" in rendered.body for _, rendered in feeds.memo.items.values()
     )
+
+
+def test_the_schema_describes_the_wall_endpoints(client):
+    schema = client.get("/api/v1/schema/").content.decode()
+    for path in (
+        "/api/v1/wall/:",
+        "/api/v1/wall/{installation}/stories/:",
+        "/api/v1/wall/{installation}/heartbeat/:",
+    ):
+        assert f"\n  {path}" in schema, path
