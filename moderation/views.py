@@ -41,6 +41,9 @@ from moderation.presentation import highlighted_segments, placeholder_for, sugge
 from moderation.roles import ROLES, role_of
 from moderation.wellbeing import Wellbeing
 from testimony.models import Installation, Label, Region, Status
+from testimony.walls import reported_count
+
+OPERATE_WALL = "testimony.operate_wall"
 
 WRONG_LOGIN = _("The username or password is not right.")
 WRONG_CODE = _("This code is not right. Check the time on your phone and try again.")
@@ -174,6 +177,8 @@ def _base_context(request) -> dict:
         "can_metrics": can(user, METRICS),
         "can_manage": can(user, MANAGE),
         "can_unpublish": can(user, UNPUBLISH),
+        # Stories the public reported on the web wall wait on the walls page for a lead.
+        "reported": reported_count() if can(user, OPERATE_WALL) else None,
         "profile": profile,
         "decided_today": services.decisions_today(user=user),
         "suggest_break": wellbeing.suggest_break(),

@@ -118,6 +118,11 @@ def reported_stories() -> list[WallReport]:
     )
 
 
+def reported_count() -> int:
+    """How many published stories wait for a lead because the public reported them."""
+    return WallReport.objects.filter(story__status=Status.PUBLISHED).count()
+
+
 @transaction.atomic
 def report_dismiss(*, story: Story, actor) -> None:
     """A lead read the story again and keeps it on the wall."""

@@ -186,6 +186,23 @@ def test_a_lead_unpublishes_a_reported_story(client):
     assert Story.objects.get(id=story.id).status == Status.REJECTED
 
 
+@pytest.mark.parametrize("allowed", [True, False])
+def test_a_report_shows_in_the_leads_queue_and_links_to_the_walls_page(client, allowed):
+    lead(client, allowed=allowed)
+    story = factories.published(at=[factories.installation()], published_text="Reported text.")
+    before = client.get("/moderate/").content.decode()
+    assert "The public reported" not in before
+    assert ('href="/moderate/wall/"' in before) is allowed  # the lead's nav reaches the page
+    client.post("/wall/report/", {"story": str(story.id)})
+    client.post("/wall/report/", {"story": str(story.id)})  # counted once per story
+    queue = client.get("/moderate/").content.decode()
+    assert ("The public reported 1 story on the wall" in queue) is allowed
+    assert ("1 reported" in queue) is allowed
+    if allowed:
+        client.post("/moderate/wall/", {"action": "keep", "story": str(story.id)})
+        assert "The public reported" not in client.get("/moderate/").content.decode()
+
+
 def test_a_paused_intake_closes_the_tell_page_and_the_api(client, api):
     switches_set(actor=None, intake_paused=True)
     page = client.get("/en/tell/").content.decode()
