@@ -27,6 +27,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ would come first on the path, and bench/queue.py would hide the
+# standard library's `queue` (which psycopg, concurrent.futures and others import).
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 
 def log(message: str) -> None:

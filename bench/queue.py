@@ -15,11 +15,10 @@ The stories are inserted in bulk (not through story_submit, which would take min
 import sys
 from pathlib import Path
 
-# This file is named like the standard library's `queue`: keep its folder off the path.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent
+# This file is named like the standard library's `queue`: run as a script, it would hide the
+# standard library's `queue` (which psycopg, concurrent.futures and others import).
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 import argparse  # noqa: E402
 import os  # noqa: E402

@@ -19,7 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, bench/ would come first on the path, and bench/queue.py would hide the
+# standard library's `queue` (which psycopg, concurrent.futures and others import).
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 STORY_CHARS = 1500
 
 
