@@ -57,10 +57,10 @@ def run(args: list[str], env: dict) -> None:
 SEED = [
     """
 INSERT INTO testimony_story (id, text, language, region, consent, status, channel, received_on,
-    receipt_key_id, receipt_hash, urgent, screening_incomplete, version, published_text, labels,
-    published_on)
+    receipt_key_id, receipt_hash, urgent, screening_incomplete, no_proof_of_work, escalated,
+    second_review_needed, version, published_text, labels, published_on)
 SELECT gen_random_uuid(), '', (ARRAY['kk','ru','en'])[1 + g %% 3], '', 'wall', 'published', 'web',
-    current_date - (g %% 400), 'k1', md5(%(tag)s || g::text), false, false, 3,
+    current_date - (g %% 400), 'k1', md5(%(tag)s || g::text), false, false, false, false, false, 3,
     'Бенчмарк story ' || g || ': ' || repeat('Мен ұзақ үндемедім. ', 8),
     CASE WHEN g %% 10 = 0 THEN '["self-harm"]'::jsonb ELSE '[]'::jsonb END,
     current_date - (g %% 400)

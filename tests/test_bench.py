@@ -1,11 +1,14 @@
 """The benchmarks run as the README says, `python bench/<name>.py`: as scripts, their folder
 comes first on the path, where bench/queue.py would hide the standard library's `queue`."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from testimony.models import Story
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 SCRIPTS = ["feed", "pow_solve", "queue", "screening", "tell_page_weight"]
@@ -31,3 +34,13 @@ def test_a_benchmark_run_as_a_script_sees_the_standard_library(name):
     probe = PROBE.format(bench=str(BENCH), script=script)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_feed_benchmark_fills_every_required_column_of_a_story():
+    """It seeds a million rows in SQL, past the model's defaults: a new column must be named."""
+    from bench.feed import SEED
+
+    named = re.search(r"INSERT INTO testimony_story \((.*?)\)", SEED[0], re.S).group(1)
+    columns = {name.strip() for name in named.split(",")}
+    required = {f.column for f in Story._meta.concrete_fields if not f.null}
+    assert required <= columns, required - columns
