@@ -377,6 +377,18 @@ def main() -> None:
             )
         ratio = percentile(times[big], 0.99) / percentile(times[feed], 0.99)
         log(f"  p99 {args.large:,} / 1,000: {ratio:.2f} (target <= 1.2)")
+
+        # What the periodic storage rewrite (testimony.erasure.rewrite) costs at this size: the
+        # story table is locked for this long, while the feed is still served from the cache.
+        server.stop()
+        server = None
+        code = "import django; django.setup(); from testimony import erasure; erasure.rewrite()"
+        started = time.perf_counter()
+        run(["-c", code], {**env, "DJANGO_SETTINGS_MODULE": "config.settings"})
+        log(
+            f"\nstorage rewrite (CLUSTER of every story table) with {args.large + 1000:,} "
+            f"published stories: {time.perf_counter() - started:.1f} s"
+        )
     finally:
         if server:
             server.stop()

@@ -330,3 +330,10 @@ CELERY_BEAT_SCHEDULE["retention"] = {
     "task": "testimony.erase_expired",
     "schedule": env.float("RETENTION_SWEEP_SECONDS", default=3600.0),
 }
+# On PostgreSQL, the story tables are rewritten in random key order this often: the files then
+# keep neither the order of arrival nor erased text (testimony.erasure). Each table is locked
+# while it is rewritten (seconds for a large wall).
+CELERY_BEAT_SCHEDULE["storage-rewrite"] = {
+    "task": "testimony.rewrite_story_tables",
+    "schedule": env.float("STORAGE_REWRITE_SECONDS", default=21600.0),
+}

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +14,18 @@ class Severity(models.IntegerChoices):
     HIGH = 3, _("high")
 
 
+def random_key() -> int:
+    """A random 63-bit primary key. Rows written while a story is screened, just after it
+    arrived, must not be numbered in arrival order (DESIGN.md invariant 2): a counter would
+    rebuild the order the stories came in. On SQLite the key is also the row's place in the
+    file, so the file keeps no order either."""
+    return secrets.randbits(63)
+
+
 class Finding(models.Model):
     """What a screener found: a kind and a span of the text, never a copy of what is there."""
 
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="findings")
     screener = models.CharField(max_length=32)
     kind = models.CharField(max_length=32)
@@ -26,6 +37,7 @@ class Finding(models.Model):
     detail = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        ordering = ["start", "end", "screener", "kind"]
         indexes = [models.Index(fields=["story", "screener"])]
         constraints = [
             models.CheckConstraint(
@@ -121,6 +133,7 @@ class SignatureBand(models.Model):
     """One band of a signature (locality-sensitive hashing): stories that share a band are
     candidates for near-duplicates, found by an indexed look-up instead of a scan."""
 
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="signature_bands")
     key = models.BigIntegerField(db_index=True)
 

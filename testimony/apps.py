@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,7 @@ class TestimonyConfig(AppConfig):
         from testimony import erasure, tasks  # noqa: F401 - registers testimony's Celery tasks
 
         erasure.connect_sqlite_pragmas()
+        # After every app has migrated (the story tables of moderation included).
+        post_migrate.connect(
+            erasure.scatter_sqlite_rows, dispatch_uid="untold-scatter-story-rows", weak=False
+        )

@@ -25,6 +25,12 @@ def vacuum_stories() -> None:
     erasure.vacuum()
 
 
+@periodic_job(name="testimony.rewrite_story_tables", time_limit=1800)
+def rewrite_story_tables() -> None:
+    # Beat runs this every STORAGE_REWRITE_SECONDS; a no-op on SQLite, which needs none.
+    erasure.rewrite()
+
+
 @periodic_job(name="testimony.publish_due", time_limit=300)
 def publish_due() -> int:
     # Beat runs this every WALL_PUBLISH_SECONDS.
