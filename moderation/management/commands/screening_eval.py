@@ -35,6 +35,10 @@ class Command(BaseCommand):
                 "held-out set 2 (measured untouched, then seen)",
                 sorted(DATA.glob("screening_holdout2_*.txt")),
             ),
+            (
+                "held-out set 3 (written blind)",
+                sorted(DATA.glob("screening_holdout3_*.txt")),
+            ),
         )
         for title, files in sets:
             cases = load_cases(files)
