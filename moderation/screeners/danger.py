@@ -84,6 +84,7 @@ SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
 # Cue combinations, checked in order: (kind, rule, cues that must all be there, any of these).
 COMBINATIONS = (
     ("self_harm", "thoughts of self-harm", {"self"}, set()),
+    ("self_harm", "cutting her wrists", {"wrist", "cut"}, set()),
     ("threat", "words of killing", {"kill"}, set()),
     ("threat", "a weapon with violence or a threat", {"weapon"}, {"harm", "kill", "say", "alive"}),
     ("threat", "life or death with a threat", {"alive"}, {"say", "harm", "kill"}),
@@ -124,6 +125,12 @@ COMBINATIONS = (
     ("threat", "a car driven at her", {"vehicle", "drive"}, {"me"}),
     ("child_at_risk", "a child punished cruelly", {"child", "punish"}, set()),
     ("child_at_risk", "children left hungry", {"child", "hunger"}, set()),
+    # After the third held-out set (written blind): danger said without a danger word.
+    ("self_harm", "a blade, again or deeper", {"blade"}, {"cut", "often", "night", "now"}),
+    ("self_harm", "letters for after she is gone", {"gone", "letter"}, set()),
+    ("threat", "no mercy promised", {"spare"}, {"say", "future", "me", "you", "never"}),
+    ("threat", "the baby does not move", {"still_baby"}, {"child", "pregnant_story", "belly"}),
+    ("threat", "his car at her door", {"vehicle", "door"}, {"often", "night", "tonight", "now"}),
 )
 # A cue that takes another's meaning away within its sentence.
 _CANCELS = (
@@ -231,7 +238,9 @@ def _word_cues(text: str) -> list[tuple[str, int, int]]:
 
 def _past_and_over(cues: set[str]) -> bool:
     """A sentence told as long past ("years ago", "давно", "жыл бұрын") with nothing that
-    brings it to now ("still", "снова", "әлі")."""
+    brings it to now ("still", "снова", "әлі"); or a film or book retold, not about her."""
+    if "fiction" in cues and "me" not in cues:
+        return True
     return "past" in cues and "now" not in cues
 
 

@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 sorted(DATA.glob("screening_holdout2_*.txt")),
             ),
             (
-                "held-out set 3 (written blind)",
+                "held-out set 3 (written blind, measured untouched, then seen)",
                 sorted(DATA.glob("screening_holdout3_*.txt")),
             ),
         )

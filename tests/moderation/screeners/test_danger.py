@@ -149,3 +149,47 @@ def test_no_danger_in_the_past_or_in_a_figure_of_speech(text):
 
 def test_what_is_past_still_counts_when_it_goes_on():
     assert kinds("Years ago he threatened me with a knife, and now he says it again.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Danger said without a danger word (after the third held-out set; new sentences).
+        ("Last night I cut my wrist again in the kitchen.", "self_harm"),
+        ("Ночью снова порезала вену на руке.", "self_harm"),
+        ("Tünde taǵy bilegimdi kestim.", "self_harm"),
+        ("I sit on the bathroom floor most nights with a blade.", "self_harm"),
+        ("I keep a razor in my bag and use it most nights.", "threat"),  # read as a weapon kept
+        ("Я написала сестре записку на случай, если меня не станет.", "self_harm"),
+        ("He says next time there will be no mercy.", "threat"),
+        ("Келесі жолы аямаймын деді.", "threat"),
+        ("Since he kicked me I have not felt the baby move.", "child_at_risk"),
+        ("I am six months along and the baby has not moved since morning.", "threat"),
+        ("Живот болит, и малыш не шевелится с утра.", "threat"),
+        ("Every night his car waits by our door.", "threat"),
+        ("Его брат передал, что я до весны не доживу.", "threat"),
+        ("Брат оның «тірі қалдырмаймыз» депті.", "threat"),
+        ("He swore I would not see my son again.", "child_at_risk"),
+        ("Он обещал выкинуть сына из окна.", "child_at_risk"),
+        ("Он ходит за мной каждый вечер.", "threat"),
+    ],
+)
+def test_danger_said_without_a_danger_word(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My new manager will be the death of me with these reports.",
+        "We nearly died laughing at the wedding video.",
+        "Мы чуть не умерли со смеху на концерте.",
+        "Күлкіден өле жаздадық.",
+        "Yesterday I watched a film where a man tries to kill his wife.",
+        "Вчера смотрела фильм, где муж душит жену.",
+        "Кеше кітап оқыдым, онда күйеуі әйелін өлтіреді.",
+        "Three winters ago he pushed me down the stairs, and that spring I left him.",
+    ],
+)
+def test_no_danger_in_idioms_films_and_what_is_over(text):
+    assert kinds(text) == set()
