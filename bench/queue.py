@@ -152,7 +152,14 @@ def scenarios(client, verified, filters, cursors):
     }
 
 
-HEADLINE = ("API queue, first page", "API queue, deep page (cursor)")
+# Every way a moderator meets the queue; not the counts, which the page fetches apart, nor the
+# selector alone, which is a part of each of these.
+HEADLINE = (
+    "API queue, first page",
+    "API queue, deep page (cursor)",
+    "API queue, filtered (kind, lang)",
+    "HTML queue page",
+)
 
 
 def run(stories: int, requests: int, rounds: int = 10) -> int:
