@@ -10,8 +10,8 @@ A database keeps rows in the order they were written: SQLite numbers them (its r
 PostgreSQL appends them to the table's file. Every table whose rows name a story would keep
 the order of arrival that nothing else on a story keeps. So SQLite moves each new row to a
 random rowid as it is written (a trigger), and on PostgreSQL a periodic job rewrites those
-tables in the order of their random keys (CLUSTER), which also leaves the bytes of erased
-text behind: plain VACUUM only marks their space free.
+tables in the order of their random keys (CLUSTER) into new files, which also drops the
+bytes of erased text that plain VACUUM only marks as free space.
 """
 
 from django.db import connection, transaction
