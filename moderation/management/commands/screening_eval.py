@@ -39,6 +39,10 @@ class Command(BaseCommand):
                 "held-out set 3 (written blind, measured untouched, then seen)",
                 sorted(DATA.glob("screening_holdout3_*.txt")),
             ),
+            (
+                "held-out set 4 (written blind)",
+                sorted(DATA.glob("screening_holdout4_*.txt")),
+            ),
         )
         for title, files in sets:
             cases = load_cases(files)
