@@ -131,6 +131,13 @@ COMBINATIONS = (
     ("threat", "no mercy promised", {"spare"}, {"say", "future", "me", "you", "never"}),
     ("threat", "the baby does not move", {"still_baby"}, {"child", "pregnant_story", "belly"}),
     ("threat", "his car at her door", {"vehicle", "door"}, {"often", "night", "tonight", "now"}),
+    # After the fourth held-out set (written blind): acts and gestures rather than words.
+    ("threat", "tracked", {"track"}, set()),
+    ("threat", "a gesture across the throat", {"gesture", "body"}, set()),
+    ("threat", "a grave dug", {"grave", "dig"}, {"you", "me", "say"}),
+    ("threat", "a grave for her", {"grave"}, {"you"}),
+    ("threat", "a weapon where he sleeps", {"weapon", "sleep"}, set()),
+    ("self_harm", "cutting her arms again", {"cut", "arm"}, {"now", "deep", "often"}),
 )
 # A cue that takes another's meaning away within its sentence.
 _CANCELS = (

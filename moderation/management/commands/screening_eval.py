@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 sorted(DATA.glob("screening_holdout3_*.txt")),
             ),
             (
-                "held-out set 4 (written blind)",
+                "held-out set 4 (written blind, measured untouched, then seen)",
                 sorted(DATA.glob("screening_holdout4_*.txt")),
             ),
         )

@@ -193,3 +193,40 @@ def test_danger_said_without_a_danger_word(text, kind):
 )
 def test_no_danger_in_idioms_films_and_what_is_over(text):
     assert kinds(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Acts and gestures rather than words (after the fourth held-out set; new sentences).
+        ("I found a GPS tracker under the seat of my car.", "threat"),
+        ("Он поставил мне на телефон жучок и знает каждый мой шаг.", "threat"),
+        ("Ол телефоныма бағдарлама орнатып қойыпты.", "threat"),
+        ("At dinner he drew a finger across his throat and smiled.", "threat"),
+        ("Он молча провёл пальцем по горлу.", "threat"),
+        ("He dug a hole behind the shed and said it was for me.", "threat"),
+        ("Он выкопал яму в саду и сказал, что это для меня.", "threat"),
+        ("He keeps an axe next to where he sleeps.", "threat"),
+        ("Опять режу руки, каждый раз глубже.", "self_harm"),
+        ("Soon I will not be a burden to anyone.", "self_harm"),
+        ("Не хочу больше быть обузой для мамы.", "self_harm"),
+        ("Мен енді ешкімге ауыртпалық болмаймын.", "self_harm"),
+        ("I wrote a letter to my sister: don't look for me.", "self_harm"),
+    ],
+)
+def test_danger_in_acts_and_gestures(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This heat is killing me, we sit with wet towels all day.",
+        "My new shoes are killing me.",
+        "Этот день меня просто убил, три отчёта подряд.",
+        "I read in the news that a man in Taraz killed his wife.",
+        "Жаңалықтан бір әйелді күйеуі өлтіргенін көрдім.",
+    ],
+)
+def test_no_danger_in_more_idioms_news_and_songs(text):
+    assert kinds(text) == set()
