@@ -68,6 +68,8 @@ def test_the_confirmation_shows_the_regions_helplines(client):
     phones = phones_in_order(html)
     assert phones[0] == "+7 700 000 0000" and "111" in phones and "112" in phones
     assert "If you are in danger right now" not in html
+    # The danger check misses much, so every confirmation names 112, after the receipt.
+    assert html.index('id="receipt-code"') < html.index("If you are ever in danger, call 112.")
 
 
 def test_a_danger_text_puts_emergency_numbers_first_with_a_plain_sentence(client):

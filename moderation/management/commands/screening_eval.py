@@ -43,6 +43,10 @@ class Command(BaseCommand):
                 "held-out set 4 (written blind, measured untouched, then seen)",
                 sorted(DATA.glob("screening_holdout4_*.txt")),
             ),
+            (
+                "held-out set 5 (written blind, measured untouched)",
+                sorted(DATA.glob("screening_holdout5_*.txt")),
+            ),
         )
         for title, files in sets:
             cases = load_cases(files)
