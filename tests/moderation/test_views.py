@@ -321,3 +321,12 @@ def test_every_wall_is_chosen_by_default_when_approving(verified_client, moderat
     page = verified_client(moderator).get(f"/moderate/stories/{story.id}/").content.decode()
     boxes = re.findall(r'<input type="checkbox" name="installations"[^>]*>', page)
     assert len(boxes) == 2 and all("checked" in box for box in boxes)
+
+
+@pytest.mark.parametrize("urgent", [True, False])
+def test_a_story_without_danger_found_is_not_shown_as_safe(verified_client, moderator, urgent):
+    """Blind sets show the danger screener misses much: "not urgent" must not read as "safe"."""
+    story = screened(urgent=urgent)
+    page = verified_client(moderator).get(f"/moderate/stories/{story.id}/").content.decode()
+    assert ('id="no-danger-found"' in page) is not urgent
+    assert ("urgent: danger found" in page) is urgent
