@@ -1,7 +1,8 @@
 """The screening pipeline: run the screeners on a received story, record findings, route it.
 
 Routing: `held` when a spam or abuse screener (ROUTE = "hold") found something strong
-(high severity), else `pending`; any danger finding (ROUTE = "urgent") makes it urgent.
+(high severity), else `pending`; a high-severity danger finding (ROUTE = "urgent") makes it
+urgent (every rule's finding is high; the trained model's is high only when it is confident).
 
 Reliability: the database is the source of truth and the queue carries ids. Enqueuing sets a
 lease in the cache (a key with a TTL, no time on the story); the sweep re-queues every story
@@ -139,7 +140,8 @@ def _route(findings: list[screeners.Finding]) -> tuple[bool, bool]:
     holding = screeners.routed("hold")
     urgent = screeners.routed("urgent")
     held = any(f.screener in holding and f.severity >= Severity.HIGH for f in findings)
-    return held, any(f.screener in urgent for f in findings)
+    # A danger finding makes the story urgent; the model's medium ones (possible danger) do not.
+    return held, any(f.screener in urgent and f.severity >= Severity.HIGH for f in findings)
 
 
 def _hold_others(story_ids: list[str], finding: screeners.Finding) -> None:

@@ -337,7 +337,9 @@ def needs_second_review(*, story: Story, spans: list[Span]) -> bool:
     if not settings.SECOND_REVIEW_REQUIRED:
         return False
     findings = list(story.findings.all())
-    if story.urgent or any(f.screener == "danger" for f in findings):
+    if story.urgent or any(
+        f.screener == "danger" and f.severity >= Severity.HIGH for f in findings
+    ):
         return True
     return any(
         f.screener == "pii" and f.severity >= Severity.HIGH and not _covered(f.start, f.end, spans)

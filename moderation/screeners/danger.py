@@ -24,7 +24,7 @@ import re
 from functools import cache, lru_cache
 
 from moderation.models import Severity
-from moderation.screeners import Finding, wordlists
+from moderation.screeners import Finding, danger_model, wordlists
 from moderation.screeners.text import (
     FOLDED_LANGUAGES,
     LANGUAGES,
@@ -62,6 +62,8 @@ KINDS = {
 
 
 def _kind(rule: str) -> str:
+    if rule.startswith("model: "):
+        return "model"
     if rule.startswith("cues: "):
         return _CUE_KINDS.get(rule[len("cues: ") :], "threat")
     name = rule.split(": ", 1)[-1]
@@ -72,6 +74,8 @@ def _kind(rule: str) -> str:
 
 
 def _rank(rule: str) -> int:
+    if rule.startswith("model: "):
+        return len(PRIORITY) + 2  # a rule that matched explains more than a probability
     if rule.startswith("cues: "):
         return len(PRIORITY) + 1  # a phrase names the finding better than a combination
     for index, marker in enumerate(PRIORITY):
@@ -296,6 +300,29 @@ def _cue_hits(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[int, in
     return found, quiet
 
 
+def _model_hits(text: str, quiet: list[tuple[int, int]]) -> list[tuple[str, int, int, bool]]:
+    """Sentences the trained model (danger_model) finds at risk, idioms and the past left out:
+    (detail, start, end, urgent)."""
+    found = []
+    for sentence in SENTENCE.finditer(text):
+        stripped = sentence.group().rstrip()
+        start = sentence.start() + len(stripped) - len(stripped.lstrip())
+        end = sentence.start() + len(stripped)
+        if end <= start or any(s <= start and end <= e for s, e in quiet):
+            continue
+        # An idiom inside the sentence is not read: "the death of me" says nothing.
+        chars = list(text[start:end])
+        for s, e in quiet:
+            for i in range(max(s, start), min(e, end)):
+                chars[i - start] = " "
+        risk = danger_model.at_risk("".join(chars))
+        if risk:
+            grams = ", ".join(f"«{g}»" for g in risk.strongest)
+            detail = f"model: p={risk.probability:.2f}, weighed most: {grams}"
+            found.append((detail, start, end, risk.urgent))
+    return found
+
+
 def screen(text: str, language: str = "") -> list[Finding]:
     folded = fold(text)
     cue_hits, quiet = _cue_hits(text)
@@ -305,6 +332,9 @@ def screen(text: str, language: str = "") -> list[Finding]:
         if not any(s < end and start < e for s, e in quiet)
     ]
     hits += cue_hits
+    learned = _model_hits(text, quiet)
+    hits += [(detail, start, end) for detail, start, end, _urgent in learned]
+    urgent_model = {(start, end) for _d, start, end, urgent in learned if urgent}
     hits += [(f"admin list: {rule}", s, e) for rule, s, e in wordlists.find(folded, "danger")]
     hits.sort(key=lambda hit: (_rank(hit[0]), hit[1]))
     kept: list[tuple[str, int, int]] = []
@@ -313,6 +343,21 @@ def screen(text: str, language: str = "") -> list[Finding]:
             continue
         kept.append((rule, start, end))
     return [
-        Finding(NAME, _kind(rule), Severity.HIGH, start, end, f"danger: {rule}")
+        Finding(
+            NAME,
+            _kind(rule),
+            _severity(rule, start, end, urgent_model),
+            start,
+            end,
+            f"danger: {rule}",
+        )
         for rule, start, end in sorted(kept, key=lambda hit: hit[1])
     ]
+
+
+def _severity(rule: str, start: int, end: int, urgent_model: set[tuple[int, int]]) -> int:
+    """A rule's finding is high (the story is urgent); the model's is high only over its
+    urgent threshold, else medium: shown to the moderator and the survivor, not urgent."""
+    if rule.startswith("model: ") and (start, end) not in urgent_model:
+        return Severity.MEDIUM
+    return Severity.HIGH

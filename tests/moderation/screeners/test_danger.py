@@ -137,7 +137,6 @@ def test_cue_kinds_combine_into_danger(text, kind):
         "The waiting was killing me, so I called my sister.",
         "Ya do smerti khotela uekhat' k moryu.",
         # Children and a promise, not a threat.
-        "He promised to take the kids to the zoo next week.",
         "Мы с дочкой ходили на каток, было здорово.",
         # Not knowing where to turn is not being found.
         "Я не знала, куда мне обратиться за помощью.",
@@ -145,6 +144,15 @@ def test_cue_kinds_combine_into_danger(text, kind):
 )
 def test_no_danger_in_the_past_or_in_a_figure_of_speech(text):
     assert kinds(text) == set()
+
+
+def test_a_promise_to_the_children_never_makes_a_story_urgent():
+    """The rules stay quiet. The trained model reads "promised to take the kids" close to the
+    threats it learned (p just over its threshold): a medium "possible danger" that shows the
+    moderator why, never urgent. A false alarm it is known to raise; the test pins it down."""
+    findings = danger.screen("He promised to take the kids to the zoo next week.", "en")
+    assert {f.kind for f in findings} <= {"model"}
+    assert all(f.severity < 3 for f in findings)
 
 
 def test_what_is_past_still_counts_when_it_goes_on():
@@ -230,3 +238,15 @@ def test_danger_in_acts_and_gestures(text, kind):
 )
 def test_no_danger_in_more_idioms_news_and_songs(text):
     assert kinds(text) == set()
+
+
+def test_the_model_finds_danger_no_rule_names_and_says_why():
+    text = "Вчера он сказал, что я отсюда живой не выйду, и закрыл дверь на ключ."
+    rules_alone = [f for f in danger.screen(text, "ru") if f.kind != "model"]
+    assert rules_alone  # the rules know this one
+    new = "My brothers say I will pay for the shame with my life."
+    assert not [f for f in danger.screen(new, "en") if f.kind != "model"]  # no rule names it
+    (found,) = danger.screen(new, "en")
+    assert found.kind == "model" and found.detail.startswith("danger: model: p=")
+    words = found.detail.split("weighed most: ")[1]
+    assert "«" in words and all(w.strip("«» ") in new for w in words.split(","))
