@@ -37,7 +37,12 @@ from moderation.permissions import (
     can,
     workspace_view,
 )
-from moderation.presentation import highlighted_segments, placeholder_for, suggestions
+from moderation.presentation import (
+    finding_detail,
+    highlighted_segments,
+    placeholder_for,
+    suggestions,
+)
 from moderation.roles import ROLES, role_of
 from moderation.wellbeing import Wellbeing
 from testimony.models import Installation, Label, Region, Status
@@ -298,7 +303,12 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
         "filters_query": _filter_query(filters),
         "segments": highlighted_segments(story.text, findings),
         "findings": [
-            {"finding": f, "placeholder": placeholder_for(f), "excerpt_len": f.end - f.start}
+            {
+                "finding": f,
+                "detail": finding_detail(f, story.text),
+                "placeholder": placeholder_for(f),
+                "excerpt_len": f.end - f.start,
+            }
             for f in findings
         ],
         "suggestions": suggestions(findings),

@@ -87,23 +87,25 @@ def score(sentence: str) -> float:
     return _weigh(sentence, learned)[0] if learned else 0.0
 
 
-def _strongest_words(sentence, parts, counts, sizes) -> list[str]:
-    """The sentence's own words whose n-grams pushed the score up most (what the moderator
-    is shown: a word of the story she is reading, not a fragment of a folded spelling)."""
-    pushes = {}
-    for word in sentence.split():
-        grams = ngrams(prepare(word), sizes)
+_WORD = re.compile(r"[^\s.,;:!?«»\"'()—-]{3,}")
+
+
+def _strongest_words(sentence, parts, counts, sizes) -> list[tuple[int, int]]:
+    """Where the sentence's words are whose n-grams pushed the score up most: offsets, so the
+    finding keeps no copy of her words (the workspace shows them from the text)."""
+    pushes: dict[tuple[int, int], float] = {}
+    for word in _WORD.finditer(sentence):
+        grams = ngrams(prepare(word.group()), sizes)
         push = sum(parts.get(g, 0.0) / counts[g] for g in grams if g in counts)
-        bare = word.strip(".,;:!?«»\"'()—-")
-        if push > 0 and len(bare) >= 3:
-            pushes[bare] = max(push, pushes.get(bare, 0.0))
+        if push > 0:
+            pushes[word.span()] = push
     return sorted(pushes, key=pushes.get, reverse=True)[:3]
 
 
 @dataclass(frozen=True)
 class Risk:
     probability: float
-    strongest: list[str]
+    strongest: list[tuple[int, int]]  # offsets into the sentence of the words that weighed most
     urgent: bool
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from moderation.presentation import finding_detail
 from moderation.screeners import danger
 from moderation.screeners.text import fold_word
 
@@ -248,5 +249,9 @@ def test_the_model_finds_danger_no_rule_names_and_says_why():
     assert not [f for f in danger.screen(new, "en") if f.kind != "model"]  # no rule names it
     (found,) = danger.screen(new, "en")
     assert found.kind == "model" and found.detail.startswith("danger: model: p=")
-    words = found.detail.split("weighed most: ")[1]
-    assert "«" in words and all(w.strip("«» ") in new for w in words.split(","))
+    # The finding names the words by offsets, never copies them (invariant 5) ...
+    assert not any(word in found.detail for word in ("brothers", "shame", "life", "pay"))
+    # ... and the workspace shows them from the text.
+    shown = finding_detail(found, new)
+    words = shown.split("words that weighed most: ")[1]
+    assert words.count("«") >= 1 and all(w.strip("«» ") in new.split() for w in words.split(","))
