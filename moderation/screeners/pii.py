@@ -142,6 +142,8 @@ def _capitalised_at(text: str, index: int) -> bool:
 
 
 _NAME_WORD = re.compile(r"[^\W\d][\w-]*")
+# Lower-case titles inside Kazakh street names: "Абылай хан", "Қабанбай батыр", "Төле би".
+_STREET_TITLES = {"хан", "батыр", "би", "ата", "ана", "ақын", "khan", "batyr", "bi", "akyn"}
 _SENTENCE_START = re.compile(r"(?:^|[.!?…\n]\s*)$")
 
 
@@ -160,9 +162,14 @@ def _addresses(text: str, folded: Folded) -> list[Finding]:
             # The name is the capitalised words just before the marker.
             words = list(_NAME_WORD.finditer(match.group("b")))
             first = None
-            for word in reversed(words):
+            for index in range(len(words) - 1, -1, -1):
+                word = words[index]
                 source_start, _ = folded.source(match.start("b") + word.start(), match.end("b"))
                 if not _capitalised_at(text, source_start):
+                    source_end = source_start + len(word.group())
+                    title = text[source_start:source_end].lower() in _STREET_TITLES
+                    if title and first is None and index > 0:
+                        continue  # "Абылай хан даңғылы": the name goes on before its title
                     break
                 if first is not None and _SENTENCE_START.search(text[:source_start]):
                     break  # "Мен Абай даңғылы...": the sentence's first word is not the name

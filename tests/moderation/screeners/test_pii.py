@@ -87,6 +87,10 @@ def test_vehicle_plates(text, plate):
         ("I lived on Abay street 15, apt 32 for years.", "Abay street 15, apt 32"),
         ("Ya zhila na ulitse Tole bi 45, kv 12.", "ulitse Tole bi 45, kv 12"),
         ("Мен Respublika dangyly 8, 15 pater turdym.", "Respublika dangyly 8, 15 pater"),
+        # Kazakh street names with a lower-case title: хан, батыр, би.
+        ("Ол Қабанбай батыр көшесі 45 үйде тұрады.", "Қабанбай батыр көшесі 45 үй"),
+        ("Біз Кенесары хан даңғылы 7, 12 пәтерде тұрдық.", "Кенесары хан даңғылы 7, 12 пәтер"),
+        ("Biz Bogenbai batyr kóshesi 10 úıde turdyq.", "Bogenbai batyr kóshesi 10 úı"),
     ],
 )
 def test_street_addresses_in_three_languages_and_both_scripts(text, address):
