@@ -307,15 +307,22 @@ def _cue_hits(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[int, in
 MODEL_WORDS = "words that weighed most at "
 
 
-def _model_hits(text: str, quiet: list[tuple[int, int]]) -> list[tuple[str, int, int, bool]]:
-    """Sentences the trained model (danger_model) finds at risk, idioms and the past left out:
-    (detail, start, end, urgent)."""
+def _model_hits(text: str, quiet: list[tuple[int, int]], taken: list[tuple[int, int]]):
+    """Sentences the trained model (danger_model) finds at risk: (detail, start, end, severity).
+
+    Idioms and the past are left out, and so are sentences a rule already flagged (a rule's
+    finding explains more than a probability, so the model's would be dropped anyway).
+    High when the model is confident (the story is urgent); else medium, "possible danger":
+    shown to the moderator and the survivor, not urgent.
+    """
     found = []
     for sentence in SENTENCE.finditer(text):
         stripped = sentence.group().rstrip()
         start = sentence.start() + len(stripped) - len(stripped.lstrip())
         end = sentence.start() + len(stripped)
         if end <= start or any(s <= start and end <= e for s, e in quiet):
+            continue
+        if any(s < end and start < e for s, e in taken):
             continue
         # An idiom inside the sentence is not read: "the death of me" says nothing.
         chars = list(text[start:end])
@@ -327,7 +334,8 @@ def _model_hits(text: str, quiet: list[tuple[int, int]]) -> list[tuple[str, int,
             # Offsets, never her words: the workspace shows the words from the text.
             words = " ".join(f"{start + s}-{start + e}" for s, e in sorted(risk.strongest))
             detail = f"model: p={risk.probability:.2f}, {MODEL_WORDS}{words}"
-            found.append((detail, start, end, risk.urgent))
+            severity = Severity.HIGH if risk.urgent else Severity.MEDIUM
+            found.append((detail, start, end, severity))
     return found
 
 
@@ -340,32 +348,14 @@ def screen(text: str, language: str = "") -> list[Finding]:
         if not any(s < end and start < e for s, e in quiet)
     ]
     hits += cue_hits
-    learned = _model_hits(text, quiet)
-    hits += [(detail, start, end) for detail, start, end, _urgent in learned]
-    urgent_model = {(start, end) for _d, start, end, urgent in learned if urgent}
     hits += [(f"admin list: {rule}", s, e) for rule, s, e in wordlists.find(folded, "danger")]
-    hits.sort(key=lambda hit: (_rank(hit[0]), hit[1]))
-    kept: list[tuple[str, int, int]] = []
-    for rule, start, end in hits:
-        if any(start < e and s < end for _, s, e in kept):
-            continue
-        kept.append((rule, start, end))
+    ruled = [(rule, start, end, Severity.HIGH) for rule, start, end in hits]
+    learned = _model_hits(text, quiet, [(start, end) for _, start, end in hits])
+    kept: list[tuple[str, int, int, int]] = []
+    for hit in sorted(ruled + learned, key=lambda hit: (_rank(hit[0]), hit[1])):
+        if not any(hit[1] < e and s < hit[2] for _, s, e, _ in kept):
+            kept.append(hit)
     return [
-        Finding(
-            NAME,
-            _kind(rule),
-            _severity(rule, start, end, urgent_model),
-            start,
-            end,
-            f"danger: {rule}",
-        )
-        for rule, start, end in sorted(kept, key=lambda hit: hit[1])
+        Finding(NAME, _kind(rule), severity, start, end, f"danger: {rule}")
+        for rule, start, end, severity in sorted(kept, key=lambda hit: hit[1])
     ]
-
-
-def _severity(rule: str, start: int, end: int, urgent_model: set[tuple[int, int]]) -> int:
-    """A rule's finding is high (the story is urgent); the model's is high only over its
-    urgent threshold, else medium: shown to the moderator and the survivor, not urgent."""
-    if rule.startswith("model: ") and (start, end) not in urgent_model:
-        return Severity.MEDIUM
-    return Severity.HIGH
