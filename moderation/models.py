@@ -17,8 +17,8 @@ class Severity(models.IntegerChoices):
 def random_key() -> int:
     """A random 63-bit primary key. Rows written while a story is screened, just after it
     arrived, must not be numbered in arrival order (DESIGN.md invariant 2): a counter would
-    rebuild the order the stories came in. On SQLite the key is also the row's place in the
-    file, so the file keeps no order either."""
+    rebuild the order the stories came in. (Where the row sits in the file is another matter:
+    testimony.erasure scatters it.)"""
     return secrets.randbits(63)
 
 
