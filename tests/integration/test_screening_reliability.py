@@ -96,10 +96,10 @@ class Process:
             self.process.wait(30)
 
 
-def worker(env) -> Process:
+def worker(env, *extra: str) -> Process:
     return Process(
         ["worker", "-Q", "screening,default", "-c", "2", "--pool", "prefork", "-l", "warning",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", *extra],
         env,
     )  # fmt: skip
 
@@ -184,3 +184,38 @@ def test_every_story_is_screened_exactly_once_through_kills_and_a_redis_restart(
     assert not Story.objects.filter(screening_incomplete=True).exists()
     # And the screeners ran: the danger in the labelled stories made stories urgent.
     assert Story.objects.filter(urgent=True).exists()
+
+
+def test_the_worker_outlives_a_redis_restart_with_a_task_in_flight(worker_env, tmp_path):
+    """Celery 5.7.0's worker exits on this ("Unrecoverable error: AttributeError ... hostname"):
+    after a lost connection it closes the channel a second time, when unacknowledged messages
+    make the close reach for a client the first close took away. One task held in flight, the
+    worker waiting on the queue for the next, then Redis restarts: the worker must stay up and
+    go on screening."""
+    require_service(
+        "redis-server (apt-get install redis-server)", bool(shutil.which("redis-server"))
+    )
+    from tests.integration.worker_tasks import hold
+
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    env = {**worker_env, **SHORT, "REDIS_URL": redis.url}
+    process = worker(env, "--include", "tests.integration.worker_tasks")
+    started = tmp_path / "started"
+    try:
+        with hold.app.connection_for_write(redis.url) as connection:
+            hold.apply_async((str(started), 10), connection=connection)
+        wait_for(started.exists, timeout=120, message="the held task to start")
+        redis.kill()
+        redis.start()
+        submit(env, texts()[:3], tmp_path / "after.json")
+        wait_for(
+            lambda: process.process.poll() is not None or screened() == 3,
+            timeout=120,
+            message="the stories told after the restart to be screened",
+        )
+        assert process.process.poll() is None, "the worker exited after Redis restarted"
+        assert screened() == 3
+    finally:
+        process.kill()
+        redis.kill()
