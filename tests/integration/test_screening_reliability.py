@@ -165,7 +165,12 @@ def test_every_story_is_screened_exactly_once_through_kills_and_a_redis_restart(
         assert screened() < STORIES
         redis.kill()  # the queue and every lease are gone
         redis.start()
-        wait_for(lambda: screened() == STORIES, timeout=420, message="every story screened")
+        wait_for(
+            lambda: screened() == STORIES or processes[0].process.poll() is not None,
+            timeout=420,
+            message="every story screened",
+        )
+        assert processes[0].process.poll() is None, "the worker exited after Redis restarted"
     finally:
         for process in processes:
             process.kill()
