@@ -37,9 +37,17 @@ def _isolated(request):
     cache.clear()
     eager = request.node.get_closest_marker("integration") is None
     previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = eager
+    _set_eager(eager)
     yield
-    celery_app.conf.task_always_eager = previous
+    _set_eager(previous)
+
+
+def _set_eager(eager: bool) -> None:
+    # Settings come from Django's with the CELERY_ prefix: celery 5.6 reads the prefixed key
+    # first, 5.7 the plain one. Set both, and check, so no test sends to the real broker.
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = eager
+    celery_app.conf.task_always_eager = eager
+    assert celery_app.conf.task_always_eager is eager
 
 
 @pytest.fixture
