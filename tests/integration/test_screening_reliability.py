@@ -90,6 +90,11 @@ class Process:
             start_new_session=True,
         )
 
+    def wait_for(self, condition, *, timeout: float, message: str) -> None:
+        """wait_for that fails at once, with that reason, if this process has exited."""
+        wait_for(lambda: condition() or self.process.poll() is not None, timeout, message=message)
+        assert self.process.poll() is None, f"the process exited while waiting for {message}"
+
     def kill(self, sig: int = signal.SIGKILL) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, sig)
@@ -165,12 +170,9 @@ def test_every_story_is_screened_exactly_once_through_kills_and_a_redis_restart(
         assert screened() < STORIES
         redis.kill()  # the queue and every lease are gone
         redis.start()
-        wait_for(
-            lambda: screened() == STORIES or processes[0].process.poll() is not None,
-            timeout=420,
-            message="every story screened",
+        processes[0].wait_for(
+            lambda: screened() == STORIES, timeout=420, message="every story screened"
         )
-        assert processes[0].process.poll() is None, "the worker exited after Redis restarted"
     finally:
         for process in processes:
             process.kill()
@@ -214,13 +216,11 @@ def test_the_worker_outlives_a_redis_restart_with_a_task_in_flight(worker_env, t
         redis.kill()
         redis.start()
         submit(env, texts()[:3], tmp_path / "after.json")
-        wait_for(
-            lambda: process.process.poll() is not None or screened() == 3,
+        process.wait_for(
+            lambda: screened() == 3,
             timeout=120,
             message="the stories told after the restart to be screened",
         )
-        assert process.process.poll() is None, "the worker exited after Redis restarted"
-        assert screened() == 3
     finally:
         process.kill()
         redis.kill()
