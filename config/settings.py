@@ -267,6 +267,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "/moderate/login/"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Untold")
+# No per-device throttle: it would let anyone who has a password lock the moderator out by
+# failing codes. A wrong code counts toward the lockout per address and account instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
 # Failed staff logins: counted in the cache (no table of attempts), per address and account.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.guards import cross_site
+from moderation.errors import ReviewError
 from moderation.permissions import workspace_view
+from moderation.policy import Action
+from moderation.services import story_unpublish
 from testimony import feeds, ratelimit
 from testimony.models import Installation, Status, Story
 from testimony.walls import (
@@ -196,10 +200,15 @@ def report(request):
 
 
 # --- The lead's overview (a staff path: /moderate/wall/) ------------------------------------
+def _published(story_id: str) -> Story | None:
+    try:
+        return Story.objects.filter(id=uuid.UUID(story_id), status=Status.PUBLISHED).first()
+    except ValueError:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
-@workspace_view(
-    "testimony.operate_wall"
-)  # logged in, TOTP-verified, allowed: like every staff page
+@workspace_view(Action.OPERATE_WALL)
 def lead_overview(request):
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -207,20 +216,20 @@ def lead_overview(request):
             switches_set(actor=request.user, walls_paused=action == "pause_walls")
         elif action in ("pause_intake", "resume_intake"):
             switches_set(actor=request.user, intake_paused=action == "pause_intake")
-        elif action in ("unpublish", "keep"):
-            story = get_object_or_404(Story, id=request.POST.get("story"), status=Status.PUBLISHED)
-            if action == "unpublish":
-                # The workspace's service: it checks the lead's role and writes the audit event.
-                from moderation.services import story_unpublish
-
+        elif action == "unpublish":
+            try:
                 story_unpublish(
-                    story_id=story.id,
+                    story_id=request.POST.get("story", ""),
                     user=request.user,
-                    version=story.version,
+                    version=request.POST.get("version"),  # as the lead saw it on this page
                     reason="other",
                     note="reported on the web wall",
                 )
-            else:
+            except ReviewError as error:
+                messages.error(request, error.message)
+        elif action == "keep":
+            story = _published(request.POST.get("story", ""))
+            if story is not None:
                 report_dismiss(story=story, actor=request.user)
         return redirect(reverse("wall-lead"))
     return render(

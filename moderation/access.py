@@ -1,15 +1,19 @@
-"""Who may enter the workspace: TOTP devices, lockouts, API tokens, and the login trail.
+"""Who may enter the workspace: the login, TOTP devices, lockouts, API tokens, the login trail.
 
 Staff requests keep their address (testimony.anonymize strips it only on survivor paths);
-axes counts failed logins per address and account in the cache, never in a table.
+axes counts failed logins per address and account in the cache, never in a table. The login
+asks for the password and the code together and answers every failure in the same words, so
+it never confirms a password on its own; a wrong code counts toward the lockout like a wrong
+password. Deactivating an account ends every session and API token it had.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,6 +25,7 @@ from testimony.anonymize import client_address, is_staff_path
 from testimony.models import AuditEvent
 
 LOCKED_OUT = _("Too many failed attempts. Please wait an hour, or ask a lead to help you.")
+WRONG_LOGIN = _("The username, password or code is not right.")
 
 
 def staff_client_address(request) -> str | None:
@@ -41,6 +46,32 @@ def audit_event(*, action: str, actor=None, subject: str = "", reason: str = "")
     return AuditEvent.objects.create(
         action=action, actor=actor, subject=subject[:150], reason=reason, at=timezone.now()
     )
+
+
+# --- The login: password and code in one step -------------------------------------------------
+@dataclass(frozen=True)
+class LoggedIn:
+    user: object
+    device: TOTPDevice | None  # None: the account has no confirmed device yet, it enrols next
+
+
+def staff_login_check(*, request, username: str, password: str, code: str) -> LoggedIn | None:
+    """The account, if the password and the code are right; None for any failure.
+
+    A locked-out account is refused by axes inside `authenticate`, before the password is
+    even compared. A wrong code is reported as a failed login, so axes counts it.
+    """
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        return None
+    device = totp_device(user)
+    if device is None or not device.confirmed:
+        return LoggedIn(user=user, device=None)
+    if totp_confirm(device=device, token=code or ""):
+        return LoggedIn(user=user, device=device)
+    audit_event(action="otp_failed", actor=user, subject=user.get_username())
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+    return None
 
 
 # --- TOTP -------------------------------------------------------------------------------------
@@ -90,6 +121,30 @@ def api_tokens_revoke(*, user, actor=None) -> int:
     return count
 
 
+def sessions_end(*, user) -> int:
+    """Log the account out everywhere. Only staff have sessions: survivors never get one."""
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now())
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+def _deactivated(sender, instance, **kwargs):
+    """However an account is deactivated (the team page, the admin, a command), its sessions
+    and API tokens end with it, so reactivating it later revives neither."""
+    if instance.pk is None or instance.is_active:
+        return
+    transaction.on_commit(lambda: _revoke_everything(instance))
+
+
+def _revoke_everything(user) -> None:
+    sessions_end(user=user)
+    AuthToken.objects.filter(user=user).delete()
+
+
 # --- The login trail: exact times, since these events name no story ---------------------------
 def _logged_in(sender, request, user, **kwargs):
     audit_event(action="login", actor=user, subject=user.get_username())
@@ -127,6 +182,9 @@ def connect() -> None:
     from django.db.models.signals import post_save
 
     post_save.connect(_admin_changed, sender=LogEntry, dispatch_uid="moderation-admin-audit")
+    post_save.connect(
+        _deactivated, sender=get_user_model(), dispatch_uid="moderation-deactivation-revokes"
+    )
     user_logged_in.connect(_logged_in, dispatch_uid="moderation-login-audit")
     user_logged_out.connect(_logged_out, dispatch_uid="moderation-logout-audit")
     user_login_failed.connect(_login_failed, dispatch_uid="moderation-login-failed-audit")

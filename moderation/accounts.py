@@ -1,6 +1,8 @@
 """Moderator accounts: created by the command or by a lead, each with a role and languages.
 
-Every change here is a configuration event in the audit log, with its exact time.
+Who may create or change which account is moderation.policy's answer (a lead manages
+moderators; only an admin manages leads and admins), asked here for every change. Every
+change is a configuration event in the audit log, with its exact time.
 """
 
 import secrets
@@ -9,16 +11,22 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from moderation.access import audit_event, totp_reset
+from moderation.access import api_tokens_revoke, audit_event, totp_reset
+from moderation.errors import Invalid
 from moderation.models import ModeratorProfile
-from moderation.roles import ADMIN, ROLES, ensure_groups
-from moderation.services import Invalid
+from moderation.policy import Action, require
+from moderation.roles import ADMIN, ROLES, ensure_groups, role_held
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+USERNAME_MAX_CHARS = 40
+DAILY_CAP_MAX = 500
+_USERNAME = UnicodeUsernameValidator()
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,44 @@ class NewModerator:
     @property
     def provisioning_uri(self) -> str:
         return self.device.config_url
+
+
+def username_clean(username) -> str:
+    """Letters, digits and @ . + - _ only, as Django's own accounts, and not too long."""
+    username = str(username or "").strip()
+    if not username or len(username) > USERNAME_MAX_CHARS:
+        raise Invalid(
+            _("A username has 1 to %(limit)d characters.") % {"limit": USERNAME_MAX_CHARS},
+            "username",
+        )
+    try:
+        _USERNAME(username)
+    except ValidationError:
+        raise Invalid(
+            _("A username may contain only letters, digits and the characters @ . + - _"),
+            "username",
+        ) from None
+    return username
+
+
+def role_clean(role) -> str:
+    if role not in ROLES:
+        raise Invalid(_("The role is moderator, lead or admin."), "role")
+    return role
+
+
+def daily_cap_clean(value) -> int | None:
+    """Empty: no cap. Otherwise a whole number of decisions, 0 to DAILY_CAP_MAX."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > DAILY_CAP_MAX:
+        raise Invalid(
+            _("The daily cap is a whole number from 0 to %(limit)d, or empty for none.")
+            % {"limit": DAILY_CAP_MAX},
+            "daily_cap",
+        )
+    return int(text)
 
 
 def languages_clean(languages) -> list[str]:
@@ -46,6 +92,15 @@ def profile_of(user) -> ModeratorProfile:
     return profile
 
 
+def account_by_id(value):
+    """The account a staff form names by its number, or Invalid."""
+    text = str(value or "").strip()
+    user = get_user_model().objects.filter(pk=int(text)).first() if text.isdigit() else None
+    if user is None:
+        raise Invalid(_("No such account."), "user")
+    return user
+
+
 def _set_role(user, role: str) -> None:
     ensure_groups()
     user.groups.remove(*Group.objects.filter(name__in=ROLES))
@@ -57,16 +112,19 @@ def _set_role(user, role: str) -> None:
 
 @transaction.atomic
 def moderator_create(*, username: str, role: str, languages=(), actor=None) -> NewModerator:
-    if role not in ROLES:
-        raise Invalid(_("The role is moderator, lead or admin."), "role")
-    username = username.strip()
+    """A new account. `actor` None is the operator at the command line."""
+    role = role_clean(role)
+    if actor is not None:
+        require(actor, Action.CREATE_ACCOUNT, role=role)
+    username = username_clean(username)
     users = get_user_model()
-    if not username or users.objects.filter(username__iexact=username).exists():
-        raise Invalid(_("This username is empty or taken."), "username")
+    if users.objects.filter(username__iexact=username).exists():
+        raise Invalid(_("This username is taken."), "username")
+    languages = languages_clean(languages)
     password = secrets.token_urlsafe(15)
     user = users.objects.create_user(username=username, password=password)
     _set_role(user, role)
-    ModeratorProfile.objects.create(user=user, languages=languages_clean(languages))
+    ModeratorProfile.objects.create(user=user, languages=languages)
     device = totp_reset(user=user)
     audit_event(action="moderator_created", actor=actor, subject=username, reason=role)
     return NewModerator(user=user, password=password, device=device)
@@ -76,15 +134,14 @@ def moderator_create(*, username: str, role: str, languages=(), actor=None) -> N
 def moderator_update(
     *, user, actor, role: str | None = None, languages=None, daily_cap=..., active=None
 ) -> None:
-    """A lead changes an account: role, languages, daily cap, or whether it may log in."""
-    if user.is_superuser and not actor.is_superuser:
-        raise Invalid(_("Only an admin can change an admin's account."), "role")
+    """A lead changes an account: role, languages, daily cap, or whether it may log in.
+
+    Deactivating ends the account's sessions and API tokens (moderation.access).
+    """
+    role = None if role is None or role == role_held(user) else role_clean(role)
+    require(actor, Action.CHANGE_ACCOUNT, target=user, role=role)
     profile = profile_of(user)
-    if role is not None and role != _current_role(user):
-        if role not in ROLES:
-            raise Invalid(_("The role is moderator, lead or admin."), "role")
-        if role == ADMIN and not actor.is_superuser:
-            raise Invalid(_("Only an admin can make an admin."), "role")
+    if role is not None:
         _set_role(user, role)
         audit_event(action="role_changed", actor=actor, subject=user.get_username(), reason=role)
     if languages is not None:
@@ -99,6 +156,7 @@ def moderator_update(
                 reason=",".join(clean),
             )
     if daily_cap is not ...:
+        daily_cap = daily_cap_clean(daily_cap)
         if daily_cap != profile.daily_cap:
             profile.daily_cap = daily_cap
             profile.save(update_fields=["daily_cap"])
@@ -118,15 +176,10 @@ def moderator_update(
         )
 
 
-def _current_role(user) -> str:
-    from moderation.roles import role_of
-
-    return role_of(user)
-
-
 @transaction.atomic
 def preferences_update(*, user, blur_text: bool, interface_language: str, languages) -> None:
     """A moderator's own settings."""
+    require(user, Action.USE_WORKSPACE)
     profile = profile_of(user)
     if interface_language not in LANGUAGE_CODES:
         raise Invalid(_("Unknown language."), "interface_language")
@@ -139,6 +192,10 @@ def preferences_update(*, user, blur_text: bool, interface_language: str, langua
 
 @transaction.atomic
 def moderator_reset_totp(*, user, actor) -> TOTPDevice:
+    """A lost phone: the account enrols a new device at its next login, and every API token
+    it had is revoked (a token outlives the phone that logged in for it)."""
+    require(actor, Action.CHANGE_ACCOUNT, target=user)
     device = totp_reset(user=user)
     audit_event(action="totp_reset", actor=actor, subject=user.get_username())
+    api_tokens_revoke(user=user, actor=actor)
     return device

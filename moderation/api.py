@@ -13,25 +13,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from moderation import selectors, services
-from moderation.models import Placeholder, RejectReason, Severity
-from moderation.permissions import REVIEW, UNPUBLISH, HasPerm
+from moderation.errors import ReviewError
+from moderation.models import Placeholder, Queue, RejectReason, Severity
+from moderation.permissions import Allowed
+from moderation.policy import Action, require
 from testimony.api import StrictSerializer
 from testimony.models import Label, Region
 
 
 class ReviewApiError(exceptions.APIException):
-    def __init__(self, error: services.ReviewError):
+    def __init__(self, error: ReviewError):
         self.status_code = error.status
         super().__init__(detail={"detail": error.message, "code": error.code})
 
 
 class ModerationApi(APIView):
     authentication_classes = [TokenAuthentication]
-    permission_classes = [HasPerm]
-    perm = REVIEW
+    permission_classes = [Allowed]
+    policy_action = Action.SEE_QUEUE  # what the account must be allowed to reach the view
 
     def handle_exception(self, exc):
-        if isinstance(exc, services.ReviewError):
+        if isinstance(exc, ReviewError):
             exc = ReviewApiError(exc)
         return super().handle_exception(exc)
 
@@ -181,7 +183,7 @@ ERRORS = {
 # --- Views ------------------------------------------------------------------------------------
 class QueueApi(ModerationApi):
     class QueueFilterInput(serializers.Serializer):
-        queue = serializers.ChoiceField(choices=list(selectors.QUEUES), default=selectors.PENDING)
+        queue = serializers.ChoiceField(choices=Queue.choices, default=Queue.PENDING)
         language = serializers.CharField(required=False, help_text="kk,ru,en (default: yours)")
         region = serializers.ChoiceField(choices=Region.choices, required=False)
         kind = serializers.CharField(required=False, max_length=32)
@@ -192,13 +194,15 @@ class QueueApi(ModerationApi):
     @extend_schema(
         parameters=[QueueFilterInput],
         responses={200: QueueOut},
-        description="Waiting stories: urgent first, oldest day first, random within a day.",
+        description="Waiting stories: urgent first, oldest day first, random within a day. "
+        "The escalated and second-review queues are a lead's (403 for a moderator).",
     )
     def get(self, request):
         query = self.QueueFilterInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         filters = filters_for(request.user, data)
+        require(request.user, Action.SEE_QUEUE, queue=filters.queue)
         cursor = selectors.QueueCursor.decode(data["cursor"]) if data.get("cursor") else None
         if data.get("cursor") and cursor is None:
             raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]})
@@ -219,11 +223,12 @@ class QueueCountsApi(ModerationApi):
             OpenApiParameter("language", str, description="kk,ru,en (default: yours)"),
         ],
         responses={200: CountsOut},
-        description="How many stories wait in each queue, counted now (never a stored counter).",
+        description="How many stories wait in each queue the account may see, counted now "
+        "(never a stored counter); a moderator's answer has no lead-only queue.",
     )
     def get(self, request):
         filters = filters_for(request.user, {"language": request.query_params.get("language")})
-        return Response(selectors.queue_counts(languages=filters.languages))
+        return Response(selectors.queue_counts(languages=filters.languages, user=request.user))
 
 
 def filters_for(user, data: dict) -> selectors.QueueFilters:
@@ -234,7 +239,7 @@ def filters_for(user, data: dict) -> selectors.QueueFilters:
         profile = getattr(user, "moderator_profile", None)
         languages = tuple(profile.languages) if profile else ()
     return selectors.QueueFilters(
-        queue=data.get("queue") or selectors.PENDING,
+        queue=data.get("queue") or Queue.PENDING,
         languages=languages,
         region=data.get("region", ""),
         kind=data.get("kind", ""),
@@ -242,17 +247,19 @@ def filters_for(user, data: dict) -> selectors.QueueFilters:
     )
 
 
-def _story_or_404(story_id):
+def _story_or_404(story_id, user):
+    """The story, if it exists and the account may open it (403 for one kept for leads)."""
     story = selectors.story_for_review(story_id=story_id)
     if story is None:
         raise exceptions.NotFound(_("No such story."))
+    require(user, Action.OPEN, story)
     return story
 
 
 class StoryApi(ModerationApi):
-    @extend_schema(responses={200: StoryOut})
+    @extend_schema(responses={200: StoryOut, **ERRORS})
     def get(self, request, story_id):
-        return Response(story_out(_story_or_404(story_id), request.user))
+        return Response(story_out(_story_or_404(story_id, request.user), request.user))
 
 
 class ClaimApi(ModerationApi):
@@ -263,7 +270,7 @@ class ClaimApi(ModerationApi):
     )
     def post(self, request, story_id):
         claim = services.claim_take(story_id=story_id, user=request.user)
-        story = _story_or_404(story_id)
+        story = _story_or_404(story_id, request.user)
         return Response({"story": story.id, "version": story.version, "expires_in": claim.seconds})
 
     @extend_schema(request=None, responses={204: None}, description="Skip: release the claim.")
@@ -272,24 +279,35 @@ class ClaimApi(ModerationApi):
         return Response(status=204)
 
 
+class RemovedSpanSerializer(serializers.Serializer):
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+
+
+REDACTIONS_HELP = "Spans to add; the saved redactions stay."
+UNREDACT_HELP = "Saved redactions to remove, each named by its start and end."
+
+
 class RedactApi(ModerationApi):
     class RedactInput(StrictSerializer):
         version = serializers.IntegerField()
-        redactions = SpanSerializer(many=True)
+        redactions = SpanSerializer(many=True, required=False, help_text=REDACTIONS_HELP)
+        unredact = RemovedSpanSerializer(many=True, required=False, help_text=UNREDACT_HELP)
 
     @extend_schema(request=RedactInput, responses={200: StoryOut, **ERRORS})
     def post(self, request, story_id):
         data = self.RedactInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.story_redact(story_id=story_id, user=request.user, **data.validated_data)
-        return Response(story_out(_story_or_404(story_id), request.user))
+        return Response(story_out(_story_or_404(story_id, request.user), request.user))
 
 
 class DecisionApi(ModerationApi):
     class DecisionInput(StrictSerializer):
         action = serializers.ChoiceField(choices=list(services.DECIDE))
         version = serializers.IntegerField()
-        redactions = SpanSerializer(many=True, required=False)
+        redactions = SpanSerializer(many=True, required=False, help_text=REDACTIONS_HELP)
+        unredact = RemovedSpanSerializer(many=True, required=False, help_text=UNREDACT_HELP)
         labels = serializers.ListField(
             child=serializers.ChoiceField(choices=Label.choices), required=False
         )
@@ -315,7 +333,7 @@ class DecisionApi(ModerationApi):
 
 
 class UnpublishApi(ModerationApi):
-    perm = UNPUBLISH
+    policy_action = Action.UNPUBLISH
 
     class UnpublishInput(StrictSerializer):
         version = serializers.IntegerField()

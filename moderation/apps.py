@@ -15,13 +15,13 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
-        from django_otp.admin import OTPAdminSite
 
         from moderation import access, receivers, tasks  # noqa: F401  (registers the tasks)
+        from moderation.admin_site import StaffAdminSite
 
         receivers.connect()
         access.connect()
         # The roles are groups of this app's permissions; refreshed after every migrate.
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="moderation-roles")
-        # The Django admin asks for the TOTP code too, like every workspace page.
-        admin.site.__class__ = OTPAdminSite
+        # The Django admin needs the TOTP code too, given at the workspace's one login.
+        admin.site.__class__ = StaffAdminSite

@@ -146,6 +146,15 @@ class SignatureBand(models.Model):
 # and every such row is deleted with the story's text by testimony.services.story_erase.
 
 
+class Queue(models.TextChoices):
+    """The workspace's queues of waiting stories; the last two are kept for leads."""
+
+    PENDING = "pending", _("Waiting")
+    HELD = "held", _("Held")
+    SECOND = "second", _("Second review")
+    ESCALATED = "escalated", _("Escalated")
+
+
 class Placeholder(models.TextChoices):
     """What a redacted span becomes on the wall."""
 

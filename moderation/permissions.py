@@ -1,54 +1,59 @@
-"""Who may do what in the workspace: one place for the checks of views, API and services."""
+"""The access policy at the door of each surface: a workspace page, an API view.
 
+Both only ask moderation.policy; neither decides anything itself.
+"""
+
+from functools import wraps
+
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from rest_framework.permissions import BasePermission
 
-REVIEW = "review_story"
-SECOND_REVIEW = "second_review"
-UNPUBLISH = "unpublish_story"
-MANAGE = "manage_moderators"
-METRICS = "view_metrics"
+from moderation.access import totp_device
+from moderation.policy import Action, denial
 
 
-def can(user, perm: str) -> bool:
-    """`perm` is one of this app's codenames above, or "app_label.codename"."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.has_perm(perm if "." in perm else f"moderation.{perm}")
-    )
+def refused(request, message, status: int = 403):
+    """The workspace's answer to a refusal: the reason, in her language."""
+    return render(request, "moderate/refused.html", {"problem": message}, status=status)
 
 
-def workspace_view(perm: str = REVIEW):
-    """A workspace page: a logged-in account, a verified TOTP code this session, and `perm`.
+def workspace_view(action: Action = Action.SEE_QUEUE):
+    """A workspace page: a logged-in account, its TOTP code given at login, and `action`.
 
-    An account without a confirmed device is sent to enrolment; one that has a device but
-    did not give its code this session is sent to verification.
+    An account without a confirmed device is sent to enrolment. A session that logged in
+    before its device was confirmed elsewhere logs in again, code and all.
     """
 
     def decorate(view):
+        @wraps(view)
         def wrapped(request, *args, **kwargs):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user.is_verified():
-                return redirect("moderate:verify")
-            if not can(user, perm):
-                raise PermissionDenied
+                device = totp_device(user)
+                if device is None or not device.confirmed:
+                    return redirect("moderate:enrol")
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            refusal = denial(user, action)
+            if refusal is not None:
+                return refused(request, refusal.message)
             return view(request, *args, **kwargs)
 
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
         return wrapped
 
     return decorate
 
 
-class HasPerm(BasePermission):
-    """DRF: a token of an active account that holds the permission `perm` (set on the view)."""
+class Allowed(BasePermission):
+    """DRF: a token of an active account that the policy lets do the view's `action`."""
 
     def has_permission(self, request, view) -> bool:
-        return can(request.user, getattr(view, "perm", REVIEW))
+        refusal = denial(request.user, getattr(view, "action", Action.SEE_QUEUE))
+        if refusal is not None:
+            self.message = refusal.message
+            return False
+        return True

@@ -38,14 +38,16 @@ def _permissions(names: list[str]):
     return Permission.objects.filter(query)
 
 
-def role_of(user) -> str:
-    """The highest role the account holds, or "" for none."""
-    if not user or not user.is_authenticated or not user.is_active:
+def role_held(user) -> str:
+    """The highest role the account was given, active or not, or "" for none."""
+    if not user or not user.is_authenticated:
         return ""
     if user.is_superuser:
         return ADMIN
     names = set(user.groups.values_list("name", flat=True))
-    for role in (ADMIN, LEAD, MODERATOR):
-        if role in names:
-            return role
-    return ""
+    return next((role for role in (ADMIN, LEAD, MODERATOR) if role in names), "")
+
+
+def role_of(user) -> str:
+    """The role an account acts in now: none while it is deactivated."""
+    return role_held(user) if user and user.is_authenticated and user.is_active else ""

@@ -6,51 +6,46 @@ Pagination is by keyset, so page 2,000 costs what page 1 does. Counts are comput
 """
 
 import base64
+import operator
 import statistics
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import reduce
 
 from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from moderation.models import Finding, StorySignature
+from moderation.models import Finding, Queue, StorySignature
+from moderation.policy import Action, may
 from moderation.services import DECISIONS, claims_for
 from testimony.models import AuditEvent, Status, Story
 
-PENDING, SECOND, ESCALATED, HELD = "pending", "second", "escalated", "held"
-QUEUES = {
-    PENDING: _("Waiting"),
-    SECOND: _("Second review"),
-    ESCALATED: _("Escalated"),
-    HELD: _("Held"),
-}
 # Stories whose language no one reads alone: every moderator sees them.
 ALWAYS_SHOWN_LANGUAGES = ("mixed", "")
 
 
 def _queue_q(queue: str) -> Q:
     return {
-        PENDING: Q(status=Status.PENDING, escalated=False, second_review_needed=False),
-        SECOND: Q(status=Status.PENDING, escalated=False, second_review_needed=True),
-        ESCALATED: Q(status=Status.PENDING, escalated=True),
-        HELD: Q(status=Status.HELD),
+        Queue.PENDING: Q(status=Status.PENDING, escalated=False, second_review_needed=False),
+        Queue.SECOND: Q(status=Status.PENDING, escalated=False, second_review_needed=True),
+        Queue.ESCALATED: Q(status=Status.PENDING, escalated=True),
+        Queue.HELD: Q(status=Status.HELD),
     }[queue]
 
 
 @dataclass(frozen=True)
 class QueueFilters:
-    queue: str = PENDING
+    queue: str = Queue.PENDING
     languages: tuple[str, ...] = ()  # empty: every language
     region: str = ""
     kind: str = ""  # a finding's kind ("phone") or its screener ("danger")
     cluster: str = ""
 
     def __post_init__(self):
-        if self.queue not in QUEUES:
-            object.__setattr__(self, "queue", PENDING)
+        if self.queue not in Queue.values:
+            object.__setattr__(self, "queue", Queue.PENDING)
 
 
 @dataclass(frozen=True)
@@ -194,8 +189,9 @@ def queue_first_free(*, filters: QueueFilters, user) -> Story | None:
     return None
 
 
-def queue_counts(*, languages: tuple[str, ...] = ()) -> dict[str, int]:
+def queue_counts(*, languages: tuple[str, ...] = (), user=None) -> dict[str, int]:
     """How many stories wait in each queue (and how many are urgent), in these languages.
+    With a user, only the queues she may see are counted (urgent ones among them too).
 
     Computed on every call, never a stored counter that could drift. It reads every waiting
     row (a covering partial index keeps that cheap), so the API serves it apart from the
@@ -204,9 +200,13 @@ def queue_counts(*, languages: tuple[str, ...] = ()) -> dict[str, int]:
     stories = _filtered(QueueFilters(languages=languages), queue=False).filter(
         status__in=[Status.PENDING, Status.HELD]
     )
+    queues = [q for q in Queue.values if user is None or may(user, Action.SEE_QUEUE, queue=q)]
     # COUNT(status), not COUNT(id): the id is not in the covering index.
-    aggregates = {name: Count("status", filter=_queue_q(name)) for name in QUEUES}
-    aggregates["urgent"] = Count("status", filter=Q(urgent=True))
+    aggregates = {name: Count("status", filter=_queue_q(name)) for name in queues}
+    urgent = Q(urgent=True)
+    if len(queues) < len(Queue.values):
+        urgent &= reduce(operator.or_, map(_queue_q, queues))
+    aggregates["urgent"] = Count("status", filter=urgent)
     return stories.aggregate(**aggregates)
 
 

@@ -3,7 +3,9 @@
 Every status change goes through testimony.services.story_transition, which checks the move
 and writes the audit event (the day only, and how long the moderator held the story).
 A decision names the story's version: a stale version, or acting without the claim, is a
-Conflict, never a silent overwrite.
+Conflict, never a silent overwrite. Who may act on which story is moderation.policy's answer,
+asked here too, so no entry point can skip it. A decision never removes a saved redaction
+unless it names it (`unredact`): redactions only ever add up otherwise.
 """
 
 import time
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from moderation.errors import Conflict, Forbidden, Invalid, Missing
 from moderation.models import (
     FirstApproval,
     ModeratorProfile,
@@ -28,7 +31,7 @@ from moderation.models import (
     Severity,
     StorySignature,
 )
-from moderation.permissions import REVIEW, SECOND_REVIEW, UNPUBLISH, can
+from moderation.policy import Action, require
 from testimony.models import AuditEvent, Consent, Installation, Label, Status, Story
 from testimony.publication import publish_time
 from testimony.services import audit_story_event, story_transition
@@ -38,37 +41,6 @@ REVIEWABLE = (Status.PENDING, Status.HELD)
 # The audit actions that count as a decision (for the daily cap and the metrics).
 DECISIONS = ("approved", "approved_first", "rejected", "escalated", "released")
 NOTE_MAX_CHARS = 2000
-
-
-# --- Errors: each carries the HTTP status the views and the API answer with -----------------
-class ReviewError(Exception):
-    status = 400
-    code = "invalid"
-
-    def __init__(self, message, code: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        if code:
-            self.code = code
-
-
-class Invalid(ReviewError):
-    pass
-
-
-class Forbidden(ReviewError):
-    status = 403
-    code = "forbidden"
-
-
-class Missing(ReviewError):
-    status = 404
-    code = "not_found"
-
-
-class Conflict(ReviewError):
-    status = 409
-    code = "conflict"
 
 
 STALE = _("This story changed since you opened it. Please reload it and check again.")
@@ -134,9 +106,8 @@ def cap_reached(*, user) -> bool:
 
 def claim_take(*, story_id, user) -> Claim:
     """Claim a waiting story for CLAIM_SECONDS; taking one's own claim again renews it."""
-    if not can(user, REVIEW):
-        raise Forbidden(_("You may not review stories."))
     story = _story(story_id)
+    require(user, Action.OPEN, story)
     if story.status not in REVIEWABLE:
         raise Conflict(NOT_WAITING, code="not_waiting")
     held = claim_of(story.id)
@@ -181,14 +152,26 @@ def _drop_claim(story_id) -> None:
     cache.delete(_claim_key(story_id))
 
 
-def _for_decision(*, story_id, user, version) -> tuple[Story, Claim]:
-    """The locked story, if this moderator holds its claim and saw its current version."""
+def _check_version(story: Story, version) -> None:
+    """The version the moderator saw must be the story's: else someone changed it since."""
+    if version is None or version == "":
+        raise Conflict(STALE, code="stale_version")
+    try:
+        seen = int(version)
+    except (TypeError, ValueError):
+        raise Invalid(_("This form is damaged. Please reload the story."), "bad_version") from None
+    if seen != story.version:
+        raise Conflict(STALE, code="stale_version")
+
+
+def _for_decision(*, story_id, user, version, action: Action) -> tuple[Story, Claim]:
+    """The locked story, if this moderator may act on it, holds its claim and saw its version."""
     story = _story(story_id, lock=True)
+    require(user, action, story)
     held = claim_of(story.id)
     if held is None or held.user_id != user.pk:
         raise Conflict(NOT_CLAIMED if held is None else CLAIMED, code="not_claimed")
-    if version is None or int(version) != story.version:
-        raise Conflict(STALE, code="stale_version")
+    _check_version(story, version)
     if story.status not in REVIEWABLE:
         raise Conflict(NOT_WAITING, code="not_waiting")
     return story, held
@@ -202,23 +185,26 @@ class Span:
     placeholder: str = Placeholder.REMOVED
 
 
+def _span_of(item) -> Span:
+    if isinstance(item, Span):
+        return item
+    try:
+        return Span(
+            int(item["start"]),
+            int(item["end"]),
+            str(item.get("placeholder") or Placeholder.REMOVED),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise Invalid(_("Each redaction needs a start, an end and a placeholder.")) from None
+
+
 def spans_clean(redactions: Iterable, text: str) -> list[Span]:
     """Validate spans (code-point offsets into `text`); overlapping spans merge into one."""
     spans = []
-    for item in redactions or []:
-        if isinstance(item, Span):
-            span = item
-        else:
-            try:
-                span = Span(
-                    int(item["start"]),
-                    int(item["end"]),
-                    str(item.get("placeholder") or Placeholder.REMOVED),
-                )
-            except (KeyError, TypeError, ValueError):
-                raise Invalid(
-                    _("Each redaction needs a start, an end and a placeholder.")
-                ) from None
+    if not isinstance(redactions, (list, tuple)):
+        raise Invalid(_("The redactions could not be read."))
+    for item in redactions:
+        span = _span_of(item)
         if not 0 <= span.start < span.end <= len(text):
             raise Invalid(_("A redaction lies outside the story's text."))
         if span.placeholder not in Placeholder.values:
@@ -260,6 +246,26 @@ def _stored_spans(story: Story) -> list[Span]:
     ]
 
 
+def spans_after(*, stored: list[Span], add, remove, text: str) -> list[Span]:
+    """The redactions after a request: the saved ones, minus those `remove` names (each by
+    its start and end), plus `add` (a span over a saved one's exact range changes its
+    placeholder). Nothing else ever takes a saved redaction away."""
+    if not isinstance(remove, (list, tuple)):
+        raise Invalid(_("The redactions could not be read."))
+    removing = {(span.start, span.end) for span in map(_span_of, remove)}
+    if removing - {(span.start, span.end) for span in stored}:
+        raise Conflict(STALE, code="stale_version")
+    added = spans_clean(add, text)
+    replaced = removing | {(span.start, span.end) for span in added}
+    return spans_clean([s for s in stored if (s.start, s.end) not in replaced] + added, text)
+
+
+def _spans_requested(story: Story, redactions, unredact) -> list[Span]:
+    return spans_after(
+        stored=_stored_spans(story), add=redactions or [], remove=unredact or [], text=story.text
+    )
+
+
 def _store_spans(*, story: Story, spans: list[Span], user, duration) -> bool:
     """Replace the story's redactions; an audit event and a new version when they changed."""
     if spans == _stored_spans(story):
@@ -273,14 +279,14 @@ def _store_spans(*, story: Story, spans: list[Span], user, duration) -> bool:
 
 
 @transaction.atomic
-def story_redact(*, story_id, user, version, redactions) -> Story:
-    """Save the redactions of a pending story the moderator holds. Returns it, new version."""
-    story, held = _for_decision(story_id=story_id, user=user, version=version)
+def story_redact(*, story_id, user, version, redactions=(), unredact=()) -> Story:
+    """Add (and, by name, remove) redactions of a pending story the moderator holds.
+    Returns the story, with a new version when they changed."""
+    story, held = _for_decision(story_id=story_id, user=user, version=version, action=Action.REDACT)
     if story.status != Status.PENDING:
         raise Conflict(_("Release this held story to the queue before redacting it."), "held")
-    _store_spans(
-        story=story, spans=spans_clean(redactions, story.text), user=user, duration=held.held_for
-    )
+    spans = _spans_requested(story, redactions, unredact)
+    _store_spans(story=story, spans=spans, user=user, duration=held.held_for)
     return story
 
 
@@ -349,29 +355,30 @@ def needs_second_review(*, story: Story, spans: list[Span]) -> bool:
 
 @transaction.atomic
 def story_approve(
-    *, story_id, user, version, redactions=(), labels=(), installations=(), note: str = ""
+    *,
+    story_id,
+    user,
+    version,
+    redactions=(),
+    unredact=(),
+    labels=(),
+    installations=(),
+    note: str = "",
 ) -> Decided:
-    """Approve with the redactions, labels and installations chosen.
+    """Approve with the redactions added (the saved ones stay), labels and installations.
 
     A risky story (needs_second_review) becomes a first approval and waits for a lead's
     second one; otherwise it is scheduled: publish_at = now + a random delay.
     """
-    if not can(user, REVIEW):
-        raise Forbidden(_("You may not review stories."))
-    story, held = _for_decision(story_id=story_id, user=user, version=version)
+    story, held = _for_decision(
+        story_id=story_id, user=user, version=version, action=Action.APPROVE
+    )
     if story.status != Status.PENDING:
         raise Conflict(_("Release this held story to the queue before approving it."), "held")
-    is_lead = can(user, SECOND_REVIEW)
-    if story.escalated and not is_lead:
-        raise Forbidden(_("An escalated story waits for a lead."), "escalated")
     labels = _labels_clean(labels)
     places = _installations_clean(installations)
-    spans = spans_clean(redactions, story.text)
+    spans = _spans_requested(story, redactions, unredact)
     first = FirstApproval.objects.filter(story=story).first()
-    if first is not None and first.approver_id == user.pk:
-        raise Forbidden(_("The second approval must come from someone else."), "same_reviewer")
-    if (first is not None or story.second_review_needed) and not is_lead:
-        raise Forbidden(_("This story waits for a lead's second approval."), "second_review")
     _store_spans(story=story, spans=spans, user=user, duration=held.held_for)
     _note(story=story, user=user, note=note)
     _drop_claim(story.id)
@@ -416,12 +423,8 @@ def _reason_clean(reason: str) -> str:
 
 @transaction.atomic
 def story_reject(*, story_id, user, version, reason: str, note: str = "") -> Decided:
-    if not can(user, REVIEW):
-        raise Forbidden(_("You may not review stories."))
     reason = _reason_clean(reason)
-    story, held = _for_decision(story_id=story_id, user=user, version=version)
-    if story.escalated and not can(user, SECOND_REVIEW):
-        raise Forbidden(_("An escalated story waits for a lead."), "escalated")
+    story, held = _for_decision(story_id=story_id, user=user, version=version, action=Action.REJECT)
     _note(story=story, user=user, note=note)
     _drop_claim(story.id)
     FirstApproval.objects.filter(story=story).delete()
@@ -443,9 +446,9 @@ def story_reject(*, story_id, user, version, reason: str, note: str = "") -> Dec
 @transaction.atomic
 def story_escalate(*, story_id, user, version, note: str = "", reason: str = "") -> Decided:
     """Send a story to the leads' queue (a held one is released into it)."""
-    if not can(user, REVIEW):
-        raise Forbidden(_("You may not review stories."))
-    story, held = _for_decision(story_id=story_id, user=user, version=version)
+    story, held = _for_decision(
+        story_id=story_id, user=user, version=version, action=Action.ESCALATE
+    )
     if story.escalated:
         raise Conflict(_("This story is already escalated."), "escalated")
     _note(story=story, user=user, note=note)
@@ -465,14 +468,12 @@ def story_escalate(*, story_id, user, version, note: str = "", reason: str = "")
 @transaction.atomic
 def story_release(*, story_id, user, version, note: str = "") -> Decided:
     """A held story goes to the queue; a lead returns an escalated story to the queue."""
-    if not can(user, REVIEW):
-        raise Forbidden(_("You may not review stories."))
-    story, held = _for_decision(story_id=story_id, user=user, version=version)
+    story, held = _for_decision(
+        story_id=story_id, user=user, version=version, action=Action.RELEASE
+    )
     if story.status == Status.HELD:
         changes = {}
     elif story.escalated:
-        if not can(user, SECOND_REVIEW):
-            raise Forbidden(_("An escalated story waits for a lead."), "escalated")
         changes = {"escalated": False}
     else:
         raise Conflict(_("This story is already in the queue."), "not_held")
@@ -502,7 +503,7 @@ def story_decide(*, action: str, **kwargs) -> Decided:
     if action not in DECIDE:
         raise Invalid(_("Unknown action."), "action")
     accepted = {
-        "approve": {"redactions", "labels", "installations", "note"},
+        "approve": {"redactions", "unredact", "labels", "installations", "note"},
         "reject": {"reason", "note"},
         "escalate": {"note", "reason"},
         "release": {"note"},
@@ -513,12 +514,10 @@ def story_decide(*, action: str, **kwargs) -> Decided:
 @transaction.atomic
 def story_unpublish(*, story_id, user, version, reason: str, note: str = "") -> Decided:
     """A lead takes an approved or published story off the wall at once, with a reason."""
-    if not can(user, UNPUBLISH):
-        raise Forbidden(_("Only a lead can unpublish a story."))
     reason = _reason_clean(reason)
     story = _story(story_id, lock=True)
-    if version is None or int(version) != story.version:
-        raise Conflict(STALE, code="stale_version")
+    require(user, Action.UNPUBLISH, story)
+    _check_version(story, version)
     if story.status not in (Status.APPROVED, Status.PUBLISHED):
         raise Conflict(_("This story is not on the wall."), "not_published")
     _note(story=story, user=user, note=note)
@@ -542,8 +541,7 @@ def cluster_reject(*, cluster: str, user, reason: str, note: str = "") -> int:
 
     Stories another moderator holds are left to her.
     """
-    if not can(user, REVIEW):
-        raise Forbidden(_("You may not review stories."))
+    require(user, Action.REJECT_CLUSTER)
     reason = _reason_clean(reason)
     stories = list(
         Story.objects.select_for_update()

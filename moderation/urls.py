@@ -9,7 +9,6 @@ app_name = "moderate"
 urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("login/", views.login_view, name="login"),
-    path("verify/", views.verify_view, name="verify"),
     path("enrol/", views.enrol_view, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
     path("next/", views.next_view, name="next"),

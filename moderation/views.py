@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
@@ -21,22 +21,18 @@ from knox.models import AuthToken
 
 from moderation import accounts, selectors, services
 from moderation.access import (
+    WRONG_LOGIN,
     api_token_issue,
     api_tokens_revoke,
     audit_event,
+    staff_login_check,
     totp_confirm,
     totp_device,
 )
-from moderation.models import Placeholder, RejectReason
-from moderation.permissions import (
-    MANAGE,
-    METRICS,
-    REVIEW,
-    SECOND_REVIEW,
-    UNPUBLISH,
-    can,
-    workspace_view,
-)
+from moderation.errors import Conflict, Invalid, ReviewError
+from moderation.models import Placeholder, Queue, RejectReason
+from moderation.permissions import refused, workspace_view
+from moderation.policy import Action, denial, may
 from moderation.presentation import (
     finding_detail,
     highlighted_segments,
@@ -48,39 +44,39 @@ from moderation.wellbeing import Wellbeing
 from testimony.models import Installation, Label, Region, Status
 from testimony.walls import reported_count
 
-OPERATE_WALL = "testimony.operate_wall"
-
-WRONG_LOGIN = _("The username or password is not right.")
 WRONG_CODE = _("This code is not right. Check the time on your phone and try again.")
 
 
 def _next_url(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/moderate/") and url_has_allowed_host_and_scheme(
+    if target.startswith(("/moderate/", "/admin/")) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return default
 
 
-# --- Access: password, then the TOTP code (enrolment with a QR code the first time) ---------
+# --- Access: password and TOTP code in one step (enrolment with a QR code the first time) ------
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     context = {"next": _next_url(request, "")}
     if request.method == "POST":
-        user = authenticate(
-            request,
+        done = staff_login_check(
+            request=request,
             username=request.POST.get("username", ""),
             password=request.POST.get("password", ""),
+            code=request.POST.get("code", ""),
         )
-        if user is not None:
-            auth_login(request, user)
-            target = reverse("moderate:verify")
+        if done is None:
+            context["problem"] = WRONG_LOGIN
+            return render(request, "moderate/login.html", context, status=400)
+        auth_login(request, done.user)
+        if done.device is None:
+            target = reverse("moderate:enrol")
             if context["next"]:
                 target += "?" + urlencode({"next": context["next"]})
             return redirect(target)
-        context["problem"] = WRONG_LOGIN
-        return render(request, "moderate/login.html", context, status=400)
+        return _otp_success(request, done.device)
     return render(request, "moderate/login.html", context)
 
 
@@ -92,30 +88,13 @@ def _otp_success(request, device):
 
 
 @require_http_methods(["GET", "POST"])
-def verify_view(request):
-    if not request.user.is_authenticated:
-        return redirect("moderate:login")
-    device = totp_device(request.user)
-    if device is None or not device.confirmed:
-        return redirect("moderate:enrol")
-    context = {"next": _next_url(request, "")}
-    if request.method == "POST":
-        if totp_confirm(device=device, token=request.POST.get("code", "")):
-            return _otp_success(request, device)
-        audit_event(action="otp_failed", actor=request.user, subject=request.user.get_username())
-        context["problem"] = WRONG_CODE
-        return render(request, "moderate/verify.html", context, status=400)
-    return render(request, "moderate/verify.html", context)
-
-
-@require_http_methods(["GET", "POST"])
 def enrol_view(request):
     """First login: scan the QR code (or type the key) into an authenticator, enter a code."""
     if not request.user.is_authenticated:
         return redirect("moderate:login")
     device = totp_device(request.user, create=True)
     if device.confirmed:
-        return redirect("moderate:verify")
+        return redirect("moderate:queue")
     context = {
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
         "secret": _spaced(device.config_url.split("secret=")[1].split("&")[0]),
@@ -151,11 +130,8 @@ def _filters(request, query=None) -> selectors.QueueFilters:
     else:
         profile = getattr(request.user, "moderator_profile", None)
         languages = tuple(profile.languages) if profile else ()
-    queue = query.get("queue", selectors.PENDING)
-    if queue in (selectors.ESCALATED, selectors.SECOND) and not can(request.user, SECOND_REVIEW):
-        queue = selectors.PENDING
     return selectors.QueueFilters(
-        queue=queue,
+        queue=query.get("queue", Queue.PENDING),
         languages=languages,
         region=query.get("region", ""),
         kind=query.get("kind", "")[:32],
@@ -178,12 +154,11 @@ def _base_context(request) -> dict:
     wellbeing = Wellbeing(request.session)
     return {
         "role": role_of(user),
-        "is_lead": can(user, SECOND_REVIEW),
-        "can_metrics": can(user, METRICS),
-        "can_manage": can(user, MANAGE),
-        "can_unpublish": can(user, UNPUBLISH),
+        "can_metrics": may(user, Action.SEE_METRICS),
+        "can_manage": may(user, Action.SEE_TEAM),
+        "can_unpublish": may(user, Action.UNPUBLISH),
         # Stories the public reported on the web wall wait on the walls page for a lead.
-        "reported": reported_count() if can(user, OPERATE_WALL) else None,
+        "reported": reported_count() if may(user, Action.OPERATE_WALL) else None,
         "profile": profile,
         "decided_today": services.decisions_today(user=user),
         "suggest_break": wellbeing.suggest_break(),
@@ -191,9 +166,17 @@ def _base_context(request) -> dict:
     }
 
 
-@workspace_view(REVIEW)
+def _queue_refusal(request, filters):
+    """A queue kept for leads answers 403 with the reason, never another queue instead."""
+    refusal = denial(request.user, Action.SEE_QUEUE, queue=filters.queue)
+    return None if refusal is None else refused(request, refusal.message)
+
+
+@workspace_view()
 def queue_view(request):
     filters = _filters(request)
+    if problem := _queue_refusal(request, filters):
+        return problem
     cursor = (
         selectors.QueueCursor.decode(request.GET.get("after", ""))
         if request.GET.get("after")
@@ -216,8 +199,8 @@ def queue_view(request):
     ]
     tabs = [
         {"name": name, "label": label, "url": "?" + _filter_query(_with(filters, queue=name))}
-        for name, label in selectors.QUEUES.items()
-        if name in (selectors.PENDING, selectors.HELD) or can(request.user, SECOND_REVIEW)
+        for name, label in Queue.choices
+        if may(request.user, Action.SEE_QUEUE, queue=name)
     ]
     return render(
         request,
@@ -236,11 +219,12 @@ def queue_view(request):
     )
 
 
-@workspace_view(REVIEW)
+@workspace_view()
 def counts_view(request):
-    """The queue's counts, computed now; the page fetches them after it has shown the rows."""
+    """The counts of the queues she may see, computed now; the page fetches them after it
+    has shown the rows."""
     filters = _filters(request)
-    return JsonResponse(selectors.queue_counts(languages=filters.languages))
+    return JsonResponse(selectors.queue_counts(languages=filters.languages, user=request.user))
 
 
 def _with(filters, **changes):
@@ -250,10 +234,12 @@ def _with(filters, **changes):
 
 
 @require_POST
-@workspace_view(REVIEW)
+@workspace_view()
 def next_view(request):
     """Claim the first story of the queue that no one else holds, and open it."""
     filters = _filters_from_post(request)
+    if problem := _queue_refusal(request, filters):
+        return problem
     if services.cap_reached(user=request.user):
         messages.info(request, services.CAP_REACHED)
         return redirect("moderate:queue")
@@ -264,7 +250,7 @@ def next_view(request):
             return redirect(reverse("moderate:queue") + "?" + _filter_query(filters))
         try:
             services.claim_take(story_id=story.id, user=request.user)
-        except services.Conflict:
+        except Conflict:
             continue  # someone took it a moment ago: the next one
         return redirect(_story_url(story.id, filters))
     return redirect("moderate:queue")
@@ -329,7 +315,7 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
         "problem": problem,
         "claim_seconds": settings.CLAIM_SECONDS,
         "is_held": story.status == Status.HELD,
-        "can_decide_escalated": can(request.user, SECOND_REVIEW),
+        "can_decide_escalated": may(request.user, Action.RELEASE, story),
     }
 
 
@@ -337,13 +323,13 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
 SEXUAL_KINDS = {"sexual-violence", "sexual_violence", "rape", "sexual"}
 
 
-@workspace_view(REVIEW)
+@workspace_view()
 def story_view(request, story_id):
     """Opening a story claims it; another's claim shows who cannot open it, not the story."""
     filters = _filters(request)
     try:
         services.claim_take(story_id=story_id, user=request.user)
-    except services.ReviewError as error:
+    except ReviewError as error:
         return render(
             request,
             "moderate/unavailable.html",
@@ -358,13 +344,18 @@ def story_view(request, story_id):
     return render(request, "moderate/story.html", _review_context(request, story, filters))
 
 
-def _redactions_posted(request) -> list:
+def _spans_posted(request, name: str) -> list:
+    """Spans the page's script put in a hidden field. Empty (no script ran): none, and the
+    story keeps every redaction it has."""
+    raw = request.POST.get(name, "")
+    if not raw.strip():
+        return []
     try:
-        value = json.loads(request.POST.get("redactions") or "[]")
-    except ValueError:
-        raise services.Invalid(_("The redactions could not be read.")) from None
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise Invalid(_("The redactions could not be read.")) from None
     if not isinstance(value, list):
-        raise services.Invalid(_("The redactions could not be read."))
+        raise Invalid(_("The redactions could not be read."))
     return value
 
 
@@ -377,7 +368,7 @@ DONE_MESSAGES = {
 
 
 @require_POST
-@workspace_view(REVIEW)
+@workspace_view()
 def decide_view(request, story_id):
     filters = _filters_from_post(request)
     action = request.POST.get("action", "")
@@ -387,15 +378,16 @@ def decide_view(request, story_id):
             story_id=story_id,
             user=request.user,
             version=request.POST.get("version"),
-            redactions=_redactions_posted(request),
+            redactions=_spans_posted(request, "redactions"),
+            unredact=_spans_posted(request, "unredact"),
             labels=request.POST.getlist("labels"),
             installations=request.POST.getlist("installations"),
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
         )
-    except services.ReviewError as error:
+    except ReviewError as error:
         story = selectors.story_for_review(story_id=story_id)
-        if story is None or story.status not in services.REVIEWABLE or error.status == 409:
+        if story is None or story.status not in services.REVIEWABLE or error.status in (403, 409):
             return render(
                 request,
                 "moderate/unavailable.html",
@@ -435,7 +427,7 @@ def next_view_for(request, filters):
 
 
 @require_POST
-@workspace_view(REVIEW)
+@workspace_view()
 def skip_view(request, story_id):
     """Leave a story undecided: it goes back to the queue. Then the next one (or another)."""
     filters = _filters_from_post(request)
@@ -457,18 +449,18 @@ def skip_view(request, story_id):
 
 
 @require_POST
-@workspace_view(REVIEW)
+@workspace_view()
 def renew_view(request, story_id):
     """The page renews its claim while the moderator is active (JSON, called by the page)."""
     try:
         claim = services.claim_renew(story_id=story_id, user=request.user)
-    except services.ReviewError as error:
+    except ReviewError as error:
         return JsonResponse({"detail": str(error.message), "code": error.code}, status=error.status)
     return JsonResponse({"expires_in": claim.seconds})
 
 
 @require_POST
-@workspace_view(REVIEW)
+@workspace_view()
 def break_view(request):
     Wellbeing(request.session).took_break()
     messages.success(request, _t("Welcome back."))
@@ -477,7 +469,7 @@ def break_view(request):
 
 # --- Clusters, unpublishing ------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-@workspace_view(REVIEW)
+@workspace_view(Action.REJECT_CLUSTER)
 def clusters_view(request):
     if request.method == "POST":
         try:
@@ -487,7 +479,7 @@ def clusters_view(request):
                 reason=request.POST.get("reason", ""),
                 note=request.POST.get("note", ""),
             )
-        except services.ReviewError as error:
+        except ReviewError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _t("%(count)d held stories rejected.") % {"count": count})
@@ -504,7 +496,7 @@ def clusters_view(request):
 
 
 @require_http_methods(["GET", "POST"])
-@workspace_view(UNPUBLISH)
+@workspace_view(Action.UNPUBLISH)
 def published_view(request):
     if request.method == "POST":
         try:
@@ -515,7 +507,7 @@ def published_view(request):
                 reason=request.POST.get("reason", ""),
                 note=request.POST.get("note", ""),
             )
-        except services.ReviewError as error:
+        except ReviewError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _t("The story has left the wall."))
@@ -533,7 +525,7 @@ def published_view(request):
     )
 
 
-@workspace_view(METRICS)
+@workspace_view(Action.SEE_METRICS)
 def metrics_view(request):
     return render(
         request, "moderate/metrics.html", {**_base_context(request), "m": selectors.metrics()}
@@ -541,45 +533,54 @@ def metrics_view(request):
 
 
 # --- Accounts ---------------------------------------------------------------------------------
+def _team_change(request) -> dict | None:
+    """One change of the team page, through the accounts services (which ask the policy).
+    Returns the new account's one-time password to show, if one was made."""
+    do = request.POST.get("do")
+    if do == "create":
+        made = accounts.moderator_create(
+            username=request.POST.get("username", ""),
+            role=request.POST.get("role", ""),
+            languages=request.POST.getlist("languages"),
+            actor=request.user,
+        )
+        return {"username": made.user.username, "password": made.password}
+    member = accounts.account_by_id(request.POST.get("user"))
+    if do == "reset_totp":
+        accounts.moderator_reset_totp(user=member, actor=request.user)
+        messages.success(request, _t("The account enrols again at its next login."))
+    else:
+        accounts.moderator_update(
+            user=member,
+            actor=request.user,
+            role=request.POST.get("role") or None,
+            languages=request.POST.getlist("languages"),
+            daily_cap=request.POST.get("daily_cap", ""),
+            active=request.POST.get("active") == "on",
+        )
+        messages.success(request, _t("Saved."))
+    return None
+
+
 @require_http_methods(["GET", "POST"])
-@workspace_view(MANAGE)
+@workspace_view(Action.SEE_TEAM)
 def team_view(request):
-    users = get_user_model()
     created = None
     if request.method == "POST":
         try:
-            if request.POST.get("do") == "create":
-                made = accounts.moderator_create(
-                    username=request.POST.get("username", ""),
-                    role=request.POST.get("role", ""),
-                    languages=request.POST.getlist("languages"),
-                    actor=request.user,
-                )
-                created = {"username": made.user.username, "password": made.password}
-            else:
-                member = get_object_or_404(users, pk=request.POST.get("user"))
-                if request.POST.get("do") == "reset_totp":
-                    accounts.moderator_reset_totp(user=member, actor=request.user)
-                    api_tokens_revoke(user=member, actor=request.user)
-                    messages.success(request, _t("The account enrols again at its next login."))
-                else:
-                    cap = request.POST.get("daily_cap", "").strip()
-                    accounts.moderator_update(
-                        user=member,
-                        actor=request.user,
-                        role=request.POST.get("role") or None,
-                        languages=request.POST.getlist("languages"),
-                        daily_cap=int(cap) if cap.isdigit() else None,
-                        active=request.POST.get("active") == "on",
-                    )
-                    messages.success(request, _t("Saved."))
-        except services.ReviewError as error:
+            created = _team_change(request)
+        except ReviewError as error:
             messages.error(request, error.message)
         if created is None:
             return redirect("moderate:team")
     members = [
-        {"user": u, "profile": accounts.profile_of(u), "role": role_of(u) or "-"}
-        for u in users.objects.order_by("username").prefetch_related("groups")
+        {
+            "user": u,
+            "profile": accounts.profile_of(u),
+            "role": role_of(u) or "-",
+            "changeable": may(request.user, Action.CHANGE_ACCOUNT, target=u),
+        }
+        for u in get_user_model().objects.order_by("username").prefetch_related("groups")
     ]
     return render(
         request,
@@ -587,7 +588,7 @@ def team_view(request):
         {
             **_base_context(request),
             "members": members,
-            "roles": ROLES,
+            "roles": [r for r in ROLES if may(request.user, Action.CREATE_ACCOUNT, role=r)],
             "languages": settings.LANGUAGES,
             "created": created,
         },
@@ -595,7 +596,7 @@ def team_view(request):
 
 
 @require_http_methods(["GET", "POST"])
-@workspace_view(REVIEW)
+@workspace_view(Action.USE_WORKSPACE)
 def preferences_view(request):
     if request.method == "POST":
         try:
@@ -605,7 +606,7 @@ def preferences_view(request):
                 interface_language=request.POST.get("interface_language", "en"),
                 languages=request.POST.getlist("languages"),
             )
-        except services.ReviewError as error:
+        except ReviewError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _t("Saved."))
@@ -618,7 +619,7 @@ def preferences_view(request):
 
 
 @require_http_methods(["GET", "POST"])
-@workspace_view(REVIEW)
+@workspace_view(Action.USE_WORKSPACE)
 def tokens_view(request):
     """API tokens, issued only here (after the TOTP login) or by the command line."""
     issued = None

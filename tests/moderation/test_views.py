@@ -28,10 +28,9 @@ def test_every_page_needs_a_login(client):
 def test_first_login_enrols_a_totp_device_with_a_qr_code(client):
     made = moderator_create(username="dana", role="moderator", languages=["ru"])
     response = client.post("/moderate/login/", {"username": "dana", "password": made.password})
-    assert response["Location"].startswith("/moderate/verify/")
-    # A password alone opens nothing.
-    assert client.get("/moderate/")["Location"] == "/moderate/verify/"
-    assert client.get("/moderate/verify/")["Location"] == "/moderate/enrol/"
+    assert response["Location"].startswith("/moderate/enrol/")
+    # A password alone opens nothing but enrolment.
+    assert client.get("/moderate/")["Location"] == "/moderate/enrol/"
     page = client.get("/moderate/enrol/").content.decode()
     assert 'src="data:image/svg+xml' in page
     device = totp_device(made.user)
@@ -43,21 +42,102 @@ def test_first_login_enrols_a_totp_device_with_a_qr_code(client):
     assert AuditEvent.objects.filter(action="totp_enrolled", actor=made.user).exists()
 
 
-def test_a_confirmed_device_asks_for_the_code_at_each_login(client, moderator):
-    client.force_login(moderator)
-    assert client.get("/moderate/")["Location"] == "/moderate/verify/"
-    device = totp_device(moderator)
-    client.post("/moderate/verify/", {"code": code_for(device)})
+def _login(client, user, *, password="the-right-password-1", code=None, **extra):
+    return client.post(
+        "/moderate/login/",
+        {
+            "username": user.username,
+            "password": password,
+            "code": code_for(totp_device(user)) if code is None else code,
+        },
+        **extra,
+    )
+
+
+@pytest.fixture
+def known(moderator):
+    moderator.set_password("the-right-password-1")
+    moderator.save()
+    return moderator
+
+
+def wrong_code(user) -> str:
+    return f"{(int(code_for(totp_device(user))) + 1) % 1_000_000:06d}"
+
+
+def test_a_confirmed_device_asks_for_the_code_with_the_password(client, known):
+    response = _login(client, known)
+    assert response["Location"] == "/moderate/"
     assert client.get("/moderate/").status_code == 200
-    assert AuditEvent.objects.filter(action="login", actor=moderator).exists()
+    assert AuditEvent.objects.filter(action="login", actor=known).exists()
+    assert AuditEvent.objects.filter(action="otp_verified", actor=known).exists()
 
 
-def test_a_wrong_code_opens_nothing_and_is_logged(client, moderator):
-    client.force_login(moderator)
-    wrong = f"{(int(code_for(totp_device(moderator))) + 1) % 1_000_000:06d}"
-    assert client.post("/moderate/verify/", {"code": wrong}).status_code == 400
-    assert client.get("/moderate/")["Location"] == "/moderate/verify/"
-    assert AuditEvent.objects.filter(action="otp_failed", actor=moderator).exclude(at=None).exists()
+@pytest.mark.parametrize(
+    "password, code",
+    [
+        ("wrong-password", "right"),  # wrong password, right code
+        ("the-right-password-1", "wrong"),  # right password, wrong code
+        ("the-right-password-1", ""),  # right password, no code
+        ("wrong-password", ""),
+    ],
+)
+def test_every_failed_login_gets_the_same_answer_and_opens_nothing(client, known, password, code):
+    """The page never confirms a password on its own: the answer is the same for any failure."""
+    chosen = {"right": None, "wrong": wrong_code(known), "": ""}[code]
+    response = _login(client, known, password=password, code=chosen)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The username, password or code is not right." in page
+    assert "_auth_user_id" not in client.session
+    assert client.get("/moderate/")["Location"].startswith("/moderate/login/")
+
+
+def test_a_wrong_code_is_logged(client, known):
+    _login(client, known, code=wrong_code(known))
+    assert AuditEvent.objects.filter(action="otp_failed", actor=known).exclude(at=None).exists()
+
+
+def test_wrong_codes_count_toward_the_lockout_like_wrong_passwords(client, known, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, known, code=wrong_code(known), REMOTE_ADDR="192.0.2.8")
+    locked = _login(client, known, REMOTE_ADDR="192.0.2.8")
+    assert locked.status_code == 403 and "_auth_user_id" not in client.session
+    assert "Too many failed attempts" in locked.content.decode()
+
+
+def test_failing_codes_from_elsewhere_never_lock_the_moderator_out(client, known, settings):
+    """Someone who has her password fails codes from his address: she still logs in from hers
+    (django-otp's per-device throttle would have refused her right code)."""
+    for _ in range(settings.AXES_FAILURE_LIMIT * 2):
+        _login(client, known, code=wrong_code(known), REMOTE_ADDR="198.51.100.66")
+    response = _login(client, known, REMOTE_ADDR="192.0.2.20")
+    assert response["Location"] == "/moderate/"
+
+
+def test_the_admin_logs_in_through_the_workspace_and_never_confirms_a_password(client, db):
+    made = moderator_create(username="ada", role="admin", languages=["en"])
+    made.device.confirmed = True
+    made.device.save()
+    chain = client.get("/admin/", follow=True).redirect_chain
+    assert chain[-1][0] == "/moderate/login/?next=/admin/"
+    # The password right, no code: the same answer as any failure.
+    response = client.post(
+        "/moderate/login/", {"username": "ada", "password": made.password, "next": "/admin/"}
+    )
+    assert response.status_code == 400
+    assert "OTP" not in response.content.decode()
+    response = client.post(
+        "/moderate/login/",
+        {
+            "username": "ada",
+            "password": made.password,
+            "code": code_for(made.device),
+            "next": "/admin/",
+        },
+    )
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
 
 
 def test_failed_logins_lock_the_account_out_from_that_address(client, moderator, settings):

@@ -174,7 +174,8 @@ def test_the_lead_page_needs_a_verified_totp_code(client):
     user = lead(client)
     client.logout()
     client.force_login(user)  # password only, no code this session
-    assert client.get("/moderate/wall/")["Location"] == "/moderate/verify/"
+    assert client.get("/moderate/wall/")["Location"].startswith("/moderate/login/")
+    assert "_auth_user_id" not in client.session  # logged out: the login asks for both
 
 
 def test_a_lead_unpublishes_a_reported_story(client):
@@ -182,8 +183,34 @@ def test_a_lead_unpublishes_a_reported_story(client):
     story = factories.published(at=[factories.installation()], published_text="Reported text.")
     client.post("/wall/report/", {"story": str(story.id)})
     assert "Reported text." in client.get("/moderate/wall/").content.decode()
-    client.post("/moderate/wall/", {"action": "unpublish", "story": str(story.id)})
+    page = client.get("/moderate/wall/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    client.post(
+        "/moderate/wall/", {"action": "unpublish", "story": str(story.id), "version": version}
+    )
     assert Story.objects.get(id=story.id).status == Status.REJECTED
+
+
+def test_a_lead_unpublishing_from_a_stale_page_is_told_and_changes_nothing(client):
+    lead(client)
+    story = factories.published(at=[factories.installation()], published_text="Reported text.")
+    client.post("/wall/report/", {"story": str(story.id)})
+    stale = str(Story.objects.get(id=story.id).version - 1)
+    response = client.post(
+        "/moderate/wall/",
+        {"action": "unpublish", "story": str(story.id), "version": stale},
+        follow=True,
+    )
+    assert "changed since you opened it" in response.content.decode()
+    assert Story.objects.get(id=story.id).status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize("story", ["not-a-uuid", "", "../../etc", "0" * 5000])
+@pytest.mark.parametrize("action", ["unpublish", "keep"])
+def test_the_lead_page_answers_a_malformed_story_id_without_an_error(client, story, action):
+    lead(client)
+    response = client.post("/moderate/wall/", {"action": action, "story": story, "version": "x"})
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize("allowed", [True, False])

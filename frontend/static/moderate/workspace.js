@@ -41,6 +41,7 @@
   var review = $("#review");
   var storyText = $("#story-text");
   var spans = [];
+  var stored = [];  // the redactions saved on the story when the page was opened
   var chars = [];
   var words = {};  // placeholder -> its word in the story's language, as the wall shows it
 
@@ -68,8 +69,17 @@
     return out + chars.slice(at).join("");
   }
 
+  /* Saved redactions the moderator took out: the server removes a saved one only when the
+   * request names it, so a decision without this list keeps every saved redaction. */
+  function removedSpans() {
+    return stored.filter(function (old) {
+      return !spans.some(function (span) { return span.start <= old.start && old.end <= span.end; });
+    });
+  }
+
   function render() {
     $("#redactions-input").value = JSON.stringify(spans);
+    $("#unredact-input").value = JSON.stringify(removedSpans());
     $("#preview").textContent = redacted();
     var list = $("#redaction-list");
     list.textContent = "";
@@ -152,7 +162,8 @@
   if (review && storyText) {
     chars = Array.from(data("story-text-data") || "");
     words = data("placeholder-words") || {};
-    spans = normalize(data("redactions-data") || []);
+    stored = normalize(data("redactions-data") || []);
+    spans = stored.map(function (span) { return Object.assign({}, span); });
     render();
     $("#reveal").addEventListener("click", toggleBlur);
     $("#redact-selection").addEventListener("click", redactSelection);

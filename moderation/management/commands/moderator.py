@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from moderation.access import api_token_issue
 from moderation.accounts import moderator_create
+from moderation.errors import ReviewError
 from moderation.roles import ROLES
-from moderation.services import ReviewError
 
 
 class Command(BaseCommand):
