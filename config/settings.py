@@ -212,6 +212,8 @@ LOGGING = {
         # runserver's access log: requests are not logged at all, errors without addresses.
         "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Every staff login would be a line; failures are in the audit log already.
+        "axes": {"level": "WARNING"},
     },
 }
 

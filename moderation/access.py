@@ -137,12 +137,9 @@ def _deactivated(sender, instance, **kwargs):
     and API tokens end with it, so reactivating it later revives neither."""
     if instance.pk is None or instance.is_active:
         return
-    transaction.on_commit(lambda: _revoke_everything(instance))
-
-
-def _revoke_everything(user) -> None:
-    sessions_end(user=user)
-    AuthToken.objects.filter(user=user).delete()
+    # In the same transaction: should the change roll back, so does the revocation.
+    sessions_end(user=instance)
+    AuthToken.objects.filter(user=instance).delete()
 
 
 # --- The login trail: exact times, since these events name no story ---------------------------

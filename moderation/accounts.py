@@ -69,7 +69,7 @@ def daily_cap_clean(value) -> int | None:
     text = str(value if value is not None else "").strip()
     if not text:
         return None
-    if not text.isdigit() or int(text) > DAILY_CAP_MAX:
+    if not (text.isdigit() and len(text) <= 6) or int(text) > DAILY_CAP_MAX:
         raise Invalid(
             _("The daily cap is a whole number from 0 to %(limit)d, or empty for none.")
             % {"limit": DAILY_CAP_MAX},
@@ -95,7 +95,8 @@ def profile_of(user) -> ModeratorProfile:
 def account_by_id(value):
     """The account a staff form names by its number, or Invalid."""
     text = str(value or "").strip()
-    user = get_user_model().objects.filter(pk=int(text)).first() if text.isdigit() else None
+    is_id = text.isdigit() and len(text) <= 18  # a database integer: never overflows a query
+    user = get_user_model().objects.filter(pk=int(text)).first() if is_id else None
     if user is None:
         raise Invalid(_("No such account."), "user")
     return user

@@ -317,8 +317,9 @@ def _labels_clean(labels) -> list[str]:
 
 
 def _installations_clean(values) -> list[Installation]:
+    """Installations named by id or slug; an id too large for the database is unknown."""
     values = list(values or [])
-    ids = [v for v in values if isinstance(v, int) or str(v).isdigit()]
+    ids = [v for v in values if str(v).isdigit() and len(str(v)) <= 18]
     slugs = [v for v in values if v not in ids]
     found = list(Installation.objects.filter(id__in=[int(i) for i in ids])) + list(
         Installation.objects.filter(slug__in=slugs)

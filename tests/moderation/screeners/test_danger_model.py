@@ -72,7 +72,7 @@ def test_the_committed_model_is_what_the_data_trains(tmp_path, monkeypatch):
 
 def test_the_newest_blind_set_is_never_trained_on():
     newest = train_danger_model.held_out()
-    assert newest == "screening_holdout5_"
+    assert newest == "screening_holdout6_"
     trained_on = saved()["trained_on"]
     assert trained_on and not any(name.startswith(newest) for name in trained_on)
     assert any(name.startswith("screening_holdout4_") for name in trained_on)

@@ -1,0 +1,247 @@
+"""Redactions add up and are only ever removed by a request that names them.
+
+The audit's three ways of losing the first moderator's redaction (a lead's approval with no
+redactions, an approval after /redact/ without them, the workspace form without JavaScript)
+each have a test; a property test walks random sequences of redact, approve (with and
+without the field), escalate, release and second approvals.
+"""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from knox.models import AuthToken
+
+from moderation import services
+from moderation.errors import ReviewError
+from moderation.models import FirstApproval, Redaction, Severity
+from moderation.policy import kept_for_leads
+from testimony.models import Installation, Status, Story
+from testimony.publication import publish_due
+from tests.moderation.conftest import screened
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "He calls from 8 701 555 12 34 and says he will kill me tonight if I do not come home."
+PHONE = (TEXT.index("8 701"), TEXT.index("8 701") + len("8 701 555 12 34"))
+DANGER = (TEXT.index("he will kill"), TEXT.index(" if I"))
+PHONE_SPAN = {"start": PHONE[0], "end": PHONE[1], "placeholder": "[phone]"}
+
+
+def risky_story() -> Story:
+    """A phone number and a danger finding: the first approval waits for a lead's second."""
+    return screened(
+        TEXT,
+        findings=[
+            ("pii", "phone", Severity.HIGH, *PHONE),
+            ("danger", "threat", Severity.HIGH, *DANGER),
+        ],
+    )
+
+
+def fresh(story: Story) -> Story:
+    return Story.objects.get(id=story.id)
+
+
+def claimed(story: Story, user) -> Story:
+    services.claim_take(story_id=story.id, user=user)
+    return fresh(story)
+
+
+def first_approval_with_the_phone_redacted(story: Story, moderator) -> Story:
+    story = claimed(story, moderator)
+    done = services.story_approve(
+        story_id=story.id, user=moderator, version=story.version, redactions=[PHONE_SPAN]
+    )
+    assert done.second_review_pending
+    return fresh(story)
+
+
+def the_phone_never_reaches_the_feed(story: Story, client) -> None:
+    story = fresh(story)
+    assert story.status == Status.APPROVED
+    assert "8 701" not in story.published_text
+    assert [(r.start, r.end) for r in Redaction.objects.filter(story=story)] == [PHONE]
+    wall = Installation.objects.create(slug="hall", name="Hall", on_web=True)
+    story.installations.set([wall])
+    publish_due(now=story.publish_at.replace(year=story.publish_at.year + 1))
+    feed = client.get("/api/v1/wall/hall/stories/").content.decode()
+    assert "[phone]" in feed
+    assert "8 701" not in feed
+
+
+def test_a_leads_second_approval_without_redactions_keeps_the_first_ones(client, moderator, lead):
+    story = first_approval_with_the_phone_redacted(risky_story(), moderator)
+    story = claimed(story, lead)
+    token = AuthToken.objects.create(user=lead)[1]
+    response = client.post(
+        f"/api/v1/moderation/stories/{story.id}/decision/",
+        {"action": "approve", "version": story.version},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
+    assert response.status_code == 200, response.content
+    the_phone_never_reaches_the_feed(story, client)
+
+
+def test_an_approval_after_redact_without_redactions_keeps_them(client, moderator, lead):
+    story = claimed(risky_story(), moderator)
+    token = AuthToken.objects.create(user=moderator)[1]
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}", "content_type": "application/json"}
+    redacted = client.post(
+        f"/api/v1/moderation/stories/{story.id}/redact/",
+        {"version": story.version, "redactions": [PHONE_SPAN]},
+        **auth,
+    )
+    assert redacted.status_code == 200
+    version = redacted.json()["version"]
+    approved = client.post(
+        f"/api/v1/moderation/stories/{story.id}/decision/",
+        {"action": "approve", "version": version},
+        **auth,
+    )
+    assert approved.status_code == 200 and approved.json()["second_review_pending"]
+    story = claimed(story, lead)
+    services.story_approve(story_id=story.id, user=lead, version=story.version)
+    the_phone_never_reaches_the_feed(story, client)
+
+
+def test_the_workspace_form_without_javascript_keeps_the_redactions(
+    client, verified_client, moderator, lead
+):
+    story = first_approval_with_the_phone_redacted(risky_story(), moderator)
+    workspace = verified_client(lead)
+    page = workspace.get(f"/moderate/stories/{story.id}/")  # opening it claims it
+    assert page.status_code == 200
+    story = fresh(story)
+    # What the form posts when its script never ran: the hidden fields are empty.
+    response = workspace.post(
+        f"/moderate/stories/{story.id}/decide/",
+        {"action": "approve", "version": story.version, "redactions": "", "unredact": ""},
+    )
+    assert response.status_code == 302
+    the_phone_never_reaches_the_feed(story, client)
+
+
+def test_a_saved_redaction_goes_only_when_named(moderator):
+    story = claimed(screened(TEXT), moderator)
+    story = services.story_redact(
+        story_id=story.id, user=moderator, version=story.version, redactions=[PHONE_SPAN]
+    )
+    other = {"start": 0, "end": 2, "placeholder": "[…]"}
+    story = services.story_redact(
+        story_id=story.id, user=moderator, version=story.version, redactions=[other]
+    )
+    assert [(r.start, r.end) for r in story.redactions.all()] == [(0, 2), PHONE]
+    story = services.story_redact(
+        story_id=story.id,
+        user=moderator,
+        version=story.version,
+        unredact=[{"start": PHONE[0], "end": PHONE[1]}],
+    )
+    assert [(r.start, r.end) for r in story.redactions.all()] == [(0, 2)]
+
+
+def test_naming_a_redaction_the_story_does_not_have_is_a_conflict(moderator):
+    story = claimed(screened(TEXT), moderator)
+    with pytest.raises(services.Conflict):
+        services.story_redact(
+            story_id=story.id,
+            user=moderator,
+            version=story.version,
+            unredact=[{"start": 1, "end": 4}],
+        )
+
+
+def test_the_workspace_script_names_what_the_moderator_took_out(verified_client, moderator):
+    story = claimed(screened(TEXT), moderator)
+    story = services.story_redact(
+        story_id=story.id, user=moderator, version=story.version, redactions=[PHONE_SPAN]
+    )
+    workspace = verified_client(moderator)
+    workspace.get(f"/moderate/stories/{story.id}/")
+    response = workspace.post(
+        f"/moderate/stories/{story.id}/decide/",
+        {
+            "action": "approve",
+            "version": story.version,
+            "redactions": "[]",
+            "unredact": json.dumps([{"start": PHONE[0], "end": PHONE[1]}]),
+        },
+    )
+    assert response.status_code == 302
+    assert not Redaction.objects.filter(story=story).exists()
+
+
+# --- The property -------------------------------------------------------------------------
+spans = st.tuples(st.integers(0, len(TEXT) - 1), st.integers(1, 12)).map(
+    lambda p: {"start": p[0], "end": min(len(TEXT), p[0] + p[1]), "placeholder": "[…]"}
+)
+operations = st.one_of(
+    st.tuples(st.just("redact"), st.lists(spans, max_size=2), st.lists(st.integers(0, 5))),
+    st.tuples(st.just("approve"), st.none() | st.lists(spans, max_size=2), st.just([])),
+    st.tuples(st.just("escalate"), st.none(), st.just([])),
+    st.tuples(st.just("release"), st.none(), st.just([])),
+)
+
+
+def _covered(story: Story) -> set[int]:
+    return {i for r in Redaction.objects.filter(story=story) for i in range(r.start, r.end)}
+
+
+def _acting(story: Story, moderator, leads):
+    """Who would act on the story now: a lead for stories kept for leads (one who did not
+    give the first approval), a moderator otherwise."""
+    if not kept_for_leads(story):
+        return moderator
+    first = FirstApproval.objects.filter(story=story).values_list("approver_id", flat=True)
+    return next(lead for lead in leads if lead.pk not in set(first))
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(risky=st.booleans(), held=st.booleans(), steps=st.lists(operations, max_size=7))
+def test_a_stored_redaction_is_only_removed_by_a_request_that_names_it(
+    make_user, risky, held, steps
+):
+    moderator = make_user("moderator")
+    leads = [make_user("lead"), make_user("lead")]
+    story = risky_story() if risky else screened(TEXT, held=held)
+    for name, added, removing in steps:
+        story = fresh(story)
+        before = _covered(story)
+        stored = list(Redaction.objects.filter(story=story).order_by("start"))
+        named = [
+            {"start": stored[i].start, "end": stored[i].end} for i in removing if i < len(stored)
+        ]
+        user = _acting(story, moderator, leads)
+        try:
+            services.claim_take(story_id=story.id, user=user)
+            story = fresh(story)
+            version = story.version
+            if name == "redact":
+                services.story_redact(
+                    story_id=story.id, user=user, version=version, redactions=added, unredact=named
+                )
+            elif name == "approve":
+                extra = {} if added is None else {"redactions": added}
+                services.story_approve(story_id=story.id, user=user, version=version, **extra)
+            elif name == "escalate":
+                services.story_escalate(story_id=story.id, user=user, version=version)
+            else:
+                services.story_release(story_id=story.id, user=user, version=version)
+        except ReviewError:
+            services.claim_release(story_id=story.id, user=user)
+            assert _covered(story) == before  # a refused request changes nothing
+            continue
+        services.claim_release(story_id=story.id, user=user)
+        uncovered = {i for span in named for i in range(span["start"], span["end"])}
+        assert before - uncovered <= _covered(story), (name, added, named)
+        story = fresh(story)
+        if story.status == Status.APPROVED:
+            shown = services.redacted_text(story.text, services._stored_spans(story))
+            assert story.published_text == shown
