@@ -128,6 +128,46 @@ def evaluate(cases: list[Case], screen) -> tuple[dict[str, Score], dict[str, lis
     return dict(scores), dict(notes)
 
 
+@dataclass
+class Triage:
+    """Per story, which is what urgency is about: danger stories made urgent, calm ones too."""
+
+    danger: int = 0
+    danger_urgent: int = 0
+    calm: int = 0
+    calm_urgent: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.danger_urgent / self.danger if self.danger else None
+
+    @property
+    def false_rate(self) -> float | None:
+        return self.calm_urgent / self.calm if self.calm else None
+
+
+def triage(cases: list[Case], screen) -> dict[str, Triage]:
+    """Story-level urgency per language, per Latin script and overall ("all")."""
+    from moderation.screening import route
+
+    rows: dict[str, Triage] = defaultdict(Triage)
+    for case in cases:
+        _, urgent = route(screen(case.text, case.attrs.get("lang", "")))
+        danger = any(label.kind == "danger" for label in case.labels)
+        groups = [case.attrs.get("lang", "?"), "all"]
+        if case.attrs.get("script") == "latn":
+            groups.append("latin")
+        for group in groups:
+            row = rows[group]
+            if danger:
+                row.danger += 1
+                row.danger_urgent += urgent
+            else:
+                row.calm += 1
+                row.calm_urgent += urgent
+    return dict(rows)
+
+
 def routing(cases: list[Case], screen) -> Score:
     """How well `held` is predicted: stories labelled expect=held against stories whose
     findings would hold them."""

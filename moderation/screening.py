@@ -136,7 +136,8 @@ def _store(story: Story, findings: list[screeners.Finding]) -> None:
     )
 
 
-def _route(findings: list[screeners.Finding]) -> tuple[bool, bool]:
+def route(findings: list[screeners.Finding]) -> tuple[bool, bool]:
+    """(held, urgent): how the findings route a story. `make eval` reads urgency here too."""
     holding = screeners.routed("hold")
     urgent = screeners.routed("urgent")
     held = any(f.screener in holding and f.severity >= Severity.HIGH for f in findings)
@@ -182,7 +183,7 @@ def story_screen(*, story_id: str) -> bool:
             if recorded.hold_with and recorded.hold_finding:
                 _hold_others(recorded.hold_with, recorded.hold_finding)
         _store(story, findings)
-        held, urgent = _route(findings)
+        held, urgent = route(findings)
         story_mark_screened(
             story=story, language=language, held=held, urgent=urgent, incomplete=incomplete
         )

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from moderation import screeners
-from moderation.evaluation import DATA, evaluate, load_cases, routing
+from moderation.evaluation import DATA, evaluate, load_cases, routing, triage
 from moderation.screeners import wordlists
 
 
@@ -47,6 +47,10 @@ class Command(BaseCommand):
                 "held-out set 5 (written blind, measured untouched)",
                 sorted(DATA.glob("screening_holdout5_*.txt")),
             ),
+            (
+                "held-out set 6 (written blind, 300 stories, measured untouched)",
+                sorted(DATA.glob("screening_holdout6_*.txt")),
+            ),
         )
         for title, files in sets:
             cases = load_cases(files)
@@ -71,6 +75,18 @@ class Command(BaseCommand):
             f"{'held':<10} {held.labelled:>8} {held.found:>6} {recall:>7} "
             f"{precision:>9}   (stories that should be held for spam or abuse)\n"
         )
+        out.write(
+            f"{'stories':<10} {'danger':>8} {'urgent':>6} {'recall':>7} {'calm':>6} "
+            f"{'urgent':>6} {'false':>6}   (per story: danger made urgent, calm made urgent)\n"
+        )
+        order = {"kk": 0, "ru": 1, "en": 2, "latin": 3, "all": 4}
+        for group, row in sorted(triage(cases, screen).items(), key=lambda i: order.get(i[0], 9)):
+            recall = "-" if row.recall is None else f"{row.recall:.2f}"
+            false = "-" if row.false_rate is None else f"{row.false_rate:.2f}"
+            out.write(
+                f"{group:<10} {row.danger:>8} {row.danger_urgent:>6} {recall:>7} "
+                f"{row.calm:>6} {row.calm_urgent:>6} {false:>6}\n"
+            )
         if verbose:
             for kind, lines in sorted(notes.items()):
                 for line in lines:
