@@ -277,8 +277,8 @@ AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
-AXES_CLIENT_IP_CALLABLE = "moderation.access.staff_client_address"
-AXES_LOCKOUT_CALLABLE = "moderation.access.locked_out"
+AXES_CLIENT_IP_CALLABLE = "moderation.login.staff_client_address"
+AXES_LOCKOUT_CALLABLE = "moderation.login.locked_out"
 AXES_RESET_ON_SUCCESS = True
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]  # a subclass of AxesMiddleware is installed
 if not REDIS_URL:

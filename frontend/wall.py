@@ -20,10 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.guards import cross_site
+from moderation.decisions import story_unpublish
 from moderation.errors import ReviewError
 from moderation.permissions import workspace_view
 from moderation.policy import Action
-from moderation.services import story_unpublish
 from testimony import feeds, ratelimit
 from testimony.models import Installation, Status, Story
 from testimony.walls import (

@@ -17,11 +17,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from moderation.access import api_tokens_revoke, audit_event, totp_reset
+from moderation.devices import totp_reset
 from moderation.errors import Invalid
 from moderation.models import ModeratorProfile
 from moderation.policy import Action, require
 from moderation.roles import ADMIN, ROLES, ensure_groups, role_held
+from moderation.tokens import api_tokens_revoke
+from testimony.audit import audit_record
+from testimony.models import AuditAction
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 USERNAME_MAX_CHARS = 40
@@ -127,7 +130,7 @@ def moderator_create(*, username: str, role: str, languages=(), actor=None) -> N
     _set_role(user, role)
     ModeratorProfile.objects.create(user=user, languages=languages)
     device = totp_reset(user=user)
-    audit_event(action="moderator_created", actor=actor, subject=username, reason=role)
+    audit_record(action=AuditAction.MODERATOR_CREATED, actor=actor, subject=username, reason=role)
     return NewModerator(user=user, password=password, device=device)
 
 
@@ -137,21 +140,23 @@ def moderator_update(
 ) -> None:
     """A lead changes an account: role, languages, daily cap, or whether it may log in.
 
-    Deactivating ends the account's sessions and API tokens (moderation.access).
+    Deactivating ends the account's sessions and API tokens (moderation.tokens).
     """
     role = None if role is None or role == role_held(user) else role_clean(role)
     require(actor, Action.CHANGE_ACCOUNT, target=user, role=role)
     profile = profile_of(user)
     if role is not None:
         _set_role(user, role)
-        audit_event(action="role_changed", actor=actor, subject=user.get_username(), reason=role)
+        audit_record(
+            action=AuditAction.ROLE_CHANGED, actor=actor, subject=user.get_username(), reason=role
+        )
     if languages is not None:
         clean = languages_clean(languages)
         if clean != profile.languages:
             profile.languages = clean
             profile.save(update_fields=["languages"])
-            audit_event(
-                action="languages_changed",
+            audit_record(
+                action=AuditAction.LANGUAGES_CHANGED,
                 actor=actor,
                 subject=user.get_username(),
                 reason=",".join(clean),
@@ -161,8 +166,8 @@ def moderator_update(
         if daily_cap != profile.daily_cap:
             profile.daily_cap = daily_cap
             profile.save(update_fields=["daily_cap"])
-            audit_event(
-                action="daily_cap_changed",
+            audit_record(
+                action=AuditAction.DAILY_CAP_CHANGED,
                 actor=actor,
                 subject=user.get_username(),
                 reason="" if daily_cap is None else str(daily_cap),
@@ -170,8 +175,8 @@ def moderator_update(
     if active is not None and active != user.is_active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit_event(
-            action="account_enabled" if active else "account_disabled",
+        audit_record(
+            action=AuditAction.ACCOUNT_ENABLED if active else AuditAction.ACCOUNT_DISABLED,
             actor=actor,
             subject=user.get_username(),
         )
@@ -188,7 +193,7 @@ def preferences_update(*, user, blur_text: bool, interface_language: str, langua
     profile.interface_language = interface_language
     profile.languages = languages_clean(languages)
     profile.save()
-    audit_event(action="preferences_changed", actor=user, subject=user.get_username())
+    audit_record(action=AuditAction.PREFERENCES_CHANGED, actor=user, subject=user.get_username())
 
 
 @transaction.atomic
@@ -197,6 +202,6 @@ def moderator_reset_totp(*, user, actor) -> TOTPDevice:
     it had is revoked (a token outlives the phone that logged in for it)."""
     require(actor, Action.CHANGE_ACCOUNT, target=user)
     device = totp_reset(user=user)
-    audit_event(action="totp_reset", actor=actor, subject=user.get_username())
+    audit_record(action=AuditAction.TOTP_RESET, actor=actor, subject=user.get_username())
     api_tokens_revoke(user=user, actor=actor)
     return device

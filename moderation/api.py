@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from moderation import selectors, services
+from moderation import claims, decisions, redaction, selectors
 from moderation.errors import ReviewError
 from moderation.models import Placeholder, Queue, RejectReason, Severity
 from moderation.permissions import Allowed
@@ -114,8 +114,8 @@ def _queue_item(story, claimed: dict, user) -> dict:
 
 
 def story_out(story, user) -> dict:
-    spans = [services.Span(r.start, r.end, r.placeholder) for r in story.redactions.all()]
-    holder = services.claim_of(story.id)
+    spans = [redaction.Span(r.start, r.end, r.placeholder) for r in story.redactions.all()]
+    holder = claims.claim_of(story.id)
     signature = getattr(story, "signature", None)
     return {
         **{
@@ -141,7 +141,7 @@ def story_out(story, user) -> dict:
             for f in story.findings.all()
         ],
         "redactions": [s.__dict__ for s in spans],
-        "redacted_text": services.redacted_text(story.text, spans, story.language),
+        "redacted_text": redaction.redacted_text(story.text, spans, story.language),
         "installations": [i.slug for i in story.installations.all()],
         "cluster": signature.cluster if signature else None,
         "claimed_by_me": holder is not None and holder.user_id == user.pk,
@@ -162,7 +162,7 @@ class DecidedOut(serializers.Serializer):
     publish_at = serializers.DateTimeField(allow_null=True)
 
 
-def decided_out(done: services.Decided) -> dict:
+def decided_out(done: decisions.Decided) -> dict:
     return {
         "story": done.story_id,
         "status": done.status,
@@ -269,13 +269,13 @@ class ClaimApi(ModerationApi):
         description="Claim the story (or renew one's own claim). 409 if another holds it.",
     )
     def post(self, request, story_id):
-        claim = services.claim_take(story_id=story_id, user=request.user)
+        claim = claims.claim_take(story_id=story_id, user=request.user)
         story = _story_or_404(story_id, request.user)
         return Response({"story": story.id, "version": story.version, "expires_in": claim.seconds})
 
     @extend_schema(request=None, responses={204: None}, description="Skip: release the claim.")
     def delete(self, request, story_id):
-        services.claim_release(story_id=story_id, user=request.user)
+        claims.claim_release(story_id=story_id, user=request.user)
         return Response(status=204)
 
 
@@ -298,13 +298,13 @@ class RedactApi(ModerationApi):
     def post(self, request, story_id):
         data = self.RedactInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.story_redact(story_id=story_id, user=request.user, **data.validated_data)
+        decisions.story_redact(story_id=story_id, user=request.user, **data.validated_data)
         return Response(story_out(_story_or_404(story_id, request.user), request.user))
 
 
 class DecisionApi(ModerationApi):
     class DecisionInput(StrictSerializer):
-        action = serializers.ChoiceField(choices=list(services.DECIDE))
+        action = serializers.ChoiceField(choices=list(decisions.DECIDE))
         version = serializers.IntegerField()
         redactions = SpanSerializer(many=True, required=False, help_text=REDACTIONS_HELP)
         unredact = RemovedSpanSerializer(many=True, required=False, help_text=UNREDACT_HELP)
@@ -328,7 +328,7 @@ class DecisionApi(ModerationApi):
         values = dict(data.validated_data)
         if values["action"] == "reject" and not values.get("reason"):
             raise exceptions.ValidationError({"reason": [_("Choose a reason from the list.")]})
-        done = services.story_decide(story_id=story_id, user=request.user, **values)
+        done = decisions.story_decide(story_id=story_id, user=request.user, **values)
         return Response(decided_out(done))
 
 
@@ -344,7 +344,9 @@ class UnpublishApi(ModerationApi):
     def post(self, request, story_id):
         data = self.UnpublishInput(data=request.data)
         data.is_valid(raise_exception=True)
-        done = services.story_unpublish(story_id=story_id, user=request.user, **data.validated_data)
+        done = decisions.story_unpublish(
+            story_id=story_id, user=request.user, **data.validated_data
+        )
         return Response(decided_out(done))
 
 
@@ -363,7 +365,7 @@ class ClusterRejectApi(ModerationApi):
     def post(self, request, cluster):
         data = self.ClusterRejectInput(data=request.data)
         data.is_valid(raise_exception=True)
-        count = services.cluster_reject(cluster=cluster, user=request.user, **data.validated_data)
+        count = decisions.cluster_reject(cluster=cluster, user=request.user, **data.validated_data)
         return Response({"rejected": count})
 
 

@@ -16,11 +16,11 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from moderation import access, receivers, tasks  # noqa: F401  (registers the tasks)
+        from moderation import receivers, tasks, trail  # noqa: F401  (registers the tasks)
         from moderation.admin_site import StaffAdminSite
 
         receivers.connect()
-        access.connect()
+        trail.connect()
         # The roles are groups of this app's permissions; refreshed after every migrate.
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="moderation-roles")
         # The Django admin needs the TOTP code too, given at the workspace's one login.

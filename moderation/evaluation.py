@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from moderation import screeners
+
 MARK = re.compile(r"\{([a-z_]+):([^{}]+)\}")
 HEADER = re.compile(r"^=== (\S+)((?: \w+=\S+)*)\s*$")
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -89,7 +91,7 @@ class Score:
 
 
 def eval_kind(finding) -> str:
-    return "danger" if finding.screener == "danger" else finding.kind
+    return "danger" if finding.screener == screeners.DANGER else finding.kind
 
 
 def evaluate(cases: list[Case], screen) -> tuple[dict[str, Score], dict[str, list[str]]]:
@@ -99,7 +101,9 @@ def evaluate(cases: list[Case], screen) -> tuple[dict[str, Score], dict[str, lis
     notes: dict[str, list[str]] = defaultdict(list)
     for case in cases:
         findings = [
-            f for f in screen(case.text, case.attrs.get("lang", "")) if f.screener != "language"
+            f
+            for f in screen(case.text, case.attrs.get("lang", ""))
+            if f.screener != screeners.LANGUAGE
         ]
         for label in case.labels:
             score = scores[label.kind]
@@ -113,7 +117,7 @@ def evaluate(cases: list[Case], screen) -> tuple[dict[str, Score], dict[str, lis
                 notes[label.kind].append(f"miss {case.id}: {case.text[label.start : label.end]!r}")
         for finding in findings:
             kind = eval_kind(finding)
-            if finding.screener not in ("pii", "danger"):
+            if finding.screener not in (screeners.PII, screeners.DANGER):
                 continue
             score = scores[kind]
             score.found += 1

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from rest_framework.permissions import BasePermission
 
-from moderation.access import totp_device
+from moderation.devices import totp_device
 from moderation.policy import Action, denial
 
 

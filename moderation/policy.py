@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.errors import Forbidden
 from moderation.models import Queue
-from moderation.roles import ADMIN, LEAD, role_held
+from moderation.roles import (
+    ADMIN,
+    LEAD,
+    MANAGE,
+    METRICS,
+    OPERATE_WALL,
+    REVIEW,
+    SECOND_REVIEW,
+    UNPUBLISH,
+    role_held,
+)
 
 
 class Action(StrEnum):
@@ -44,14 +54,7 @@ REVIEW_ACTIONS = frozenset(
 LEAD_QUEUES = frozenset({Queue.SECOND, Queue.ESCALATED})
 LEAD_ROLES = frozenset({LEAD, ADMIN})
 
-# The permissions the roles are made of (moderation.roles gives each role its set).
-REVIEW = "moderation.review_story"
-SECOND_REVIEW = "moderation.second_review"
-UNPUBLISH = "moderation.unpublish_story"
-MANAGE = "moderation.manage_moderators"
-METRICS = "moderation.view_metrics"
-OPERATE_WALL = "testimony.operate_wall"
-
+# The permission each action needs; the object rules below come on top.
 _NEEDS = {
     Action.SEE_QUEUE: REVIEW,
     **dict.fromkeys(REVIEW_ACTIONS, REVIEW),

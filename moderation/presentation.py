@@ -8,8 +8,10 @@ browser's UTF-16 offsets within one segment only.
 import re
 from dataclasses import dataclass, field
 
+from moderation import screeners
 from moderation.models import Finding, Placeholder
 from moderation.screeners.danger import MODEL_WORDS
+from testimony.models import Label, Story
 
 # The placeholder a finding's kind suggests; anything else becomes "[…]".
 _PLACEHOLDERS = {
@@ -101,5 +103,19 @@ def suggestions(findings: list[Finding]) -> list[dict]:
     return [
         {"start": f.start, "end": f.end, "placeholder": placeholder_for(f)}
         for f in findings
-        if f.screener == "pii" and f.end > f.start
+        if f.screener == screeners.PII and f.end > f.start
     ]
+
+
+# Finding kinds that mean sexual violence.
+SEXUAL_KINDS = {"sexual-violence", "sexual_violence", "rape", "sexual"}
+
+
+def opens_blurred(story: Story, findings: list[Finding]) -> bool:
+    """Stories that always open blurred, whatever her preference: urgent ones and those that
+    speak of sexual violence (found, or labelled so)."""
+    return bool(
+        story.urgent
+        or any(f.kind in SEXUAL_KINDS or f.screener in SEXUAL_KINDS for f in findings)
+        or Label.SEXUAL in (story.labels or [])
+    )

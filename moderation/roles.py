@@ -11,14 +11,17 @@ from django.db.models import Q
 MODERATOR, LEAD, ADMIN = "moderator", "lead", "admin"
 ROLES = (MODERATOR, LEAD, ADMIN)
 
-_MODERATOR_PERMS = ["review_story"]
-_LEAD_PERMS = _MODERATOR_PERMS + [
-    "second_review",
-    "unpublish_story",
-    "manage_moderators",
-    "view_metrics",
-    "testimony.operate_wall",  # pause switches, screens' heartbeats, reported stories
-]
+# The permissions, as "app_label.codename" (declared in the models' Meta); moderation.policy
+# turns them into decisions about stories, queues and accounts.
+REVIEW = "moderation.review_story"
+SECOND_REVIEW = "moderation.second_review"
+UNPUBLISH = "moderation.unpublish_story"
+MANAGE = "moderation.manage_moderators"
+METRICS = "moderation.view_metrics"
+OPERATE_WALL = "testimony.operate_wall"  # pause switches, screens, reported stories
+
+_MODERATOR_PERMS = [REVIEW]
+_LEAD_PERMS = _MODERATOR_PERMS + [SECOND_REVIEW, UNPUBLISH, MANAGE, METRICS, OPERATE_WALL]
 ROLE_PERMISSIONS = {MODERATOR: _MODERATOR_PERMS, LEAD: _LEAD_PERMS, ADMIN: _LEAD_PERMS}
 
 
@@ -30,11 +33,10 @@ def ensure_groups() -> None:
 
 
 def _permissions(names: list[str]):
-    """Permissions named "codename" (this app's) or "app_label.codename"."""
     query = Q(pk__in=[])
     for name in names:
-        app, _, codename = name.rpartition(".")
-        query |= Q(content_type__app_label=app or "moderation", codename=codename)
+        app, _, codename = name.partition(".")
+        query |= Q(content_type__app_label=app, codename=codename)
     return Permission.objects.filter(query)
 
 

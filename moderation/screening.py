@@ -95,7 +95,7 @@ def run_screeners(text: str) -> tuple[str, list[screeners.Finding], bool]:
     findings: list[screeners.Finding] = []
     language = ""
     try:
-        findings = list(screeners.load(screeners.LANGUAGE)(text, ""))
+        findings = list(screeners.load(screeners.LANGUAGE_SCREENER)(text, ""))
         language = findings[0].kind if findings else ""
     except transient:
         raise

@@ -17,10 +17,12 @@ from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from moderation import screeners
+from moderation.claims import claims_for
 from moderation.models import Finding, Queue, StorySignature
 from moderation.policy import Action, may
-from moderation.services import DECISIONS, claims_for
-from testimony.models import AuditEvent, Status, Story
+from testimony.audit import DECISIONS
+from testimony.models import AuditAction, AuditEvent, Status, Story
 
 # Stories whose language no one reads alone: every moderator sees them.
 ALWAYS_SHOWN_LANGUAGES = ("mixed", "")
@@ -226,7 +228,7 @@ def story_for_review(*, story_id) -> Story | None:
 def findings_of(story: Story) -> list[Finding]:
     """The findings a moderator looks at: spans first, the language finding left out."""
     return sorted(
-        (f for f in story.findings.all() if f.screener != "language"),
+        (f for f in story.findings.all() if f.screener != screeners.LANGUAGE),
         key=lambda f: (f.start, -f.end),
     )
 
@@ -269,9 +271,9 @@ def metrics(*, days: int = 14) -> dict:
     per_day = {
         row["day"]: row
         for row in decided.values("day").annotate(
-            approved=Count("id", filter=Q(action="approved")),
-            rejected=Count("id", filter=Q(action="rejected")),
-            other=Count("id", filter=~Q(action__in=["approved", "rejected"])),
+            approved=Count("id", filter=Q(action=AuditAction.APPROVED)),
+            rejected=Count("id", filter=Q(action=AuditAction.REJECTED)),
+            other=Count("id", filter=~Q(action__in=[AuditAction.APPROVED, AuditAction.REJECTED])),
         )
     }
     return {

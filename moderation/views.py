@@ -1,4 +1,5 @@
-"""The workspace pages under /moderate/: they read through selectors, write through services."""
+"""The workspace pages under /moderate/: they read through selectors, write through the
+services (claims, decisions, accounts), and ask the access policy what to show."""
 
 import json
 from urllib.parse import urlencode
@@ -19,29 +20,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from knox.models import AuthToken
 
-from moderation import accounts, selectors, services
-from moderation.access import (
-    WRONG_LOGIN,
-    api_token_issue,
-    api_tokens_revoke,
-    audit_event,
-    staff_login_check,
-    totp_confirm,
-    totp_device,
-)
+from moderation import accounts, claims, decisions, redaction, selectors
+from moderation.devices import totp_confirm, totp_device
 from moderation.errors import Conflict, Invalid, ReviewError
+from moderation.login import WRONG_LOGIN, staff_login_check
 from moderation.models import Placeholder, Queue, RejectReason
 from moderation.permissions import refused, workspace_view
 from moderation.policy import Action, denial, may
 from moderation.presentation import (
     finding_detail,
     highlighted_segments,
+    opens_blurred,
     placeholder_for,
     suggestions,
 )
 from moderation.roles import ROLES, role_of
+from moderation.tokens import api_token_issue, api_tokens_revoke
 from moderation.wellbeing import Wellbeing
-from testimony.models import Installation, Label, Region, Status
+from testimony.audit import audit_record
+from testimony.models import AuditAction, Installation, Label, Region, Status
 from testimony.walls import reported_count
 
 WRONG_CODE = _("This code is not right. Check the time on your phone and try again.")
@@ -82,7 +79,9 @@ def login_view(request):
 
 def _otp_success(request, device):
     otp_login(request, device)
-    audit_event(action="otp_verified", actor=request.user, subject=request.user.get_username())
+    audit_record(
+        action=AuditAction.OTP_VERIFIED, actor=request.user, subject=request.user.get_username()
+    )
     Wellbeing(request.session).start()
     return redirect(_next_url(request, reverse("moderate:queue")))
 
@@ -102,8 +101,10 @@ def enrol_view(request):
     }
     if request.method == "POST":
         if totp_confirm(device=device, token=request.POST.get("code", "")):
-            audit_event(
-                action="totp_enrolled", actor=request.user, subject=request.user.get_username()
+            audit_record(
+                action=AuditAction.TOTP_ENROLLED,
+                actor=request.user,
+                subject=request.user.get_username(),
             )
             return _otp_success(request, device)
         context["problem"] = WRONG_CODE
@@ -160,9 +161,9 @@ def _base_context(request) -> dict:
         # Stories the public reported on the web wall wait on the walls page for a lead.
         "reported": reported_count() if may(user, Action.OPERATE_WALL) else None,
         "profile": profile,
-        "decided_today": services.decisions_today(user=user),
+        "decided_today": claims.decisions_today(user=user),
         "suggest_break": wellbeing.suggest_break(),
-        "cap_reached": services.cap_reached(user=user),
+        "cap_reached": claims.cap_reached(user=user),
     }
 
 
@@ -240,8 +241,8 @@ def next_view(request):
     filters = _filters_from_post(request)
     if problem := _queue_refusal(request, filters):
         return problem
-    if services.cap_reached(user=request.user):
-        messages.info(request, services.CAP_REACHED)
+    if claims.cap_reached(user=request.user):
+        messages.info(request, claims.CAP_REACHED)
         return redirect("moderate:queue")
     for _attempt in range(5):
         story = selectors.queue_first_free(filters=filters, user=request.user)
@@ -249,7 +250,7 @@ def next_view(request):
             messages.info(request, _t("No story is waiting here. Thank you."))
             return redirect(reverse("moderate:queue") + "?" + _filter_query(filters))
         try:
-            services.claim_take(story_id=story.id, user=request.user)
+            claims.claim_take(story_id=story.id, user=request.user)
         except Conflict:
             continue  # someone took it a moment ago: the next one
         return redirect(_story_url(story.id, filters))
@@ -269,20 +270,11 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
     profile = accounts.profile_of(request.user)
     findings = selectors.findings_of(story)
     first = getattr(story, "first_approval", None)
-    sensitive = (
-        story.urgent
-        or any(f.kind in SEXUAL_KINDS or f.screener in SEXUAL_KINDS for f in findings)
-        or Label.SEXUAL in (story.labels or [])
-    )
-    spans = [services.Span(r.start, r.end, r.placeholder) for r in story.redactions.all()]
+    sensitive = opens_blurred(story, findings)
+    spans = [redaction.Span(r.start, r.end, r.placeholder) for r in story.redactions.all()]
     chosen_labels = first.labels if first else story.labels or []
     places = list(Installation.objects.order_by("name"))
-    # Every wall by default: a moderator narrows it down, rather than having to remember it.
-    chosen_places = (
-        set(first.installation_ids)
-        if first
-        else {i.pk for i in story.installations.all()} or {i.pk for i in places}
-    )
+    chosen_places = decisions.default_installations(story)
     return {
         **_base_context(request),
         "story": story,
@@ -299,9 +291,9 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
         ],
         "suggestions": suggestions(findings),
         "redactions": [s.__dict__ for s in spans],
-        "preview": services.redacted_text(story.text, spans, story.language),
+        "preview": redaction.redacted_text(story.text, spans, story.language),
         "placeholder_words": {
-            code: services.placeholder_in(code, story.language) for code in Placeholder.values
+            code: redaction.placeholder_in(code, story.language) for code in Placeholder.values
         },
         "blurred": profile.blur_text or sensitive,
         "always_blurred": sensitive,
@@ -319,16 +311,12 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
     }
 
 
-# Finding kinds that mean sexual violence: such stories always open blurred.
-SEXUAL_KINDS = {"sexual-violence", "sexual_violence", "rape", "sexual"}
-
-
 @workspace_view()
 def story_view(request, story_id):
     """Opening a story claims it; another's claim shows who cannot open it, not the story."""
     filters = _filters(request)
     try:
-        services.claim_take(story_id=story_id, user=request.user)
+        claims.claim_take(story_id=story_id, user=request.user)
     except ReviewError as error:
         return render(
             request,
@@ -373,7 +361,7 @@ def decide_view(request, story_id):
     filters = _filters_from_post(request)
     action = request.POST.get("action", "")
     try:
-        done = services.story_decide(
+        done = decisions.story_decide(
             action=action,
             story_id=story_id,
             user=request.user,
@@ -387,7 +375,7 @@ def decide_view(request, story_id):
         )
     except ReviewError as error:
         story = selectors.story_for_review(story_id=story_id)
-        if story is None or story.status not in services.REVIEWABLE or error.status in (403, 409):
+        if story is None or story.status not in claims.REVIEWABLE or error.status in (403, 409):
             return render(
                 request,
                 "moderate/unavailable.html",
@@ -414,7 +402,7 @@ def decide_view(request, story_id):
 
 def _after_decision(request, filters):
     """Straight to the next story, unless it is time for a break or the day's cap is reached."""
-    if Wellbeing(request.session).suggest_break() or services.cap_reached(user=request.user):
+    if Wellbeing(request.session).suggest_break() or claims.cap_reached(user=request.user):
         return redirect(reverse("moderate:queue") + "?" + _filter_query(filters))
     return next_view_for(request, filters)
 
@@ -431,7 +419,7 @@ def next_view_for(request, filters):
 def skip_view(request, story_id):
     """Leave a story undecided: it goes back to the queue. Then the next one (or another)."""
     filters = _filters_from_post(request)
-    services.claim_release(story_id=story_id, user=request.user)
+    claims.claim_release(story_id=story_id, user=request.user)
     direction = request.POST.get("go", "next")
     if direction == "queue":
         return redirect(reverse("moderate:queue") + "?" + _filter_query(filters))
@@ -453,7 +441,7 @@ def skip_view(request, story_id):
 def renew_view(request, story_id):
     """The page renews its claim while the moderator is active (JSON, called by the page)."""
     try:
-        claim = services.claim_renew(story_id=story_id, user=request.user)
+        claim = claims.claim_renew(story_id=story_id, user=request.user)
     except ReviewError as error:
         return JsonResponse({"detail": str(error.message), "code": error.code}, status=error.status)
     return JsonResponse({"expires_in": claim.seconds})
@@ -473,7 +461,7 @@ def break_view(request):
 def clusters_view(request):
     if request.method == "POST":
         try:
-            count = services.cluster_reject(
+            count = decisions.cluster_reject(
                 cluster=request.POST.get("cluster", ""),
                 user=request.user,
                 reason=request.POST.get("reason", ""),
@@ -500,7 +488,7 @@ def clusters_view(request):
 def published_view(request):
     if request.method == "POST":
         try:
-            services.story_unpublish(
+            decisions.story_unpublish(
                 story_id=request.POST.get("story", ""),
                 user=request.user,
                 version=request.POST.get("version"),

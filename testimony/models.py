@@ -276,6 +276,52 @@ class WallReport(models.Model):
         return f"{self.count} report(s)"
 
 
+class AuditAction(models.TextChoices):
+    """Everything the audit log records. testimony.audit.audit_record is its one writer."""
+
+    # A story's way through intake, screening and review (these carry the day only).
+    SCREENED = "screened", _("screened")
+    HELD = "held", _("held")
+    CLAIMED = "claimed", _("claimed")
+    SKIPPED = "skipped", _("skipped")
+    REDACTED = "redacted", _("redacted")
+    APPROVED_FIRST = "approved_first", _("first approval")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    ESCALATED = "escalated", _("escalated")
+    RELEASED = "released", _("released")
+    PUBLISHED = "published", _("published")
+    UNPUBLISHED = "unpublished", _("unpublished")
+    REPORTED = "reported", _("reported on the web wall")
+    REPORT_DISMISSED = "report_dismissed", _("report dismissed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    ERASED = "erased", _("erased")
+    # Accounts, logins and settings (these carry their exact time).
+    LOGIN = "login", _("login")
+    LOGOUT = "logout", _("logout")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    OTP_VERIFIED = "otp_verified", _("code verified")
+    OTP_FAILED = "otp_failed", _("wrong code")
+    TOTP_ENROLLED = "totp_enrolled", _("code device enrolled")
+    TOTP_RESET = "totp_reset", _("code device reset")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    TOKENS_REVOKED = "tokens_revoked", _("API tokens revoked")
+    MODERATOR_CREATED = "moderator_created", _("account created")
+    ROLE_CHANGED = "role_changed", _("role changed")
+    LANGUAGES_CHANGED = "languages_changed", _("languages changed")
+    DAILY_CAP_CHANGED = "daily_cap_changed", _("daily cap changed")
+    ACCOUNT_ENABLED = "account_enabled", _("account enabled")
+    ACCOUNT_DISABLED = "account_disabled", _("account deactivated")
+    PREFERENCES_CHANGED = "preferences_changed", _("preferences changed")
+    ADMIN_ADDED = "admin_added", _("added in the admin")
+    ADMIN_CHANGED = "admin_changed", _("changed in the admin")
+    ADMIN_DELETED = "admin_deleted", _("deleted in the admin")
+    WALLS_PAUSED = "walls_paused", _("walls paused")
+    WALLS_RESUMED = "walls_resumed", _("walls resumed")
+    INTAKE_PAUSED = "intake_paused", _("intake paused")
+    INTAKE_RESUMED = "intake_resumed", _("intake resumed")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("audit events are append-only")
@@ -291,7 +337,7 @@ class AuditEvent(models.Model):
     kept_on_story_erasure = True
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    action = models.CharField(max_length=32)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
     # PROTECT: an account with a trail is deactivated, never deleted (nothing rewrites the log).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from testimony import erasure
-from testimony.models import Consent, Status, Story
+from testimony.models import AuditAction, Consent, Status, Story
 from testimony.services import story_erase_derived, story_transition
 
 _random = secrets.SystemRandom()
@@ -66,7 +66,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> int:
         story_transition(
             story=story,
             to=Status.PUBLISHED,
-            action="published",
+            action=AuditAction.PUBLISHED,
             publish_at=None,
             published_on=today,
             text="",

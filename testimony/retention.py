@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from testimony.models import Consent, Status, Story
-from testimony.services import audit_story_event, story_erase
+from testimony.audit import audit_record
+from testimony.models import AuditAction, Consent, Status, Story
+from testimony.services import story_erase
 
 # Review is over for these: a rejected story, and a private story a moderator has decided.
 _DONE = Q(status=Status.REJECTED) | Q(consent=Consent.PRIVATE, status=Status.APPROVED)
@@ -38,6 +39,6 @@ def erase_expired(*, today: datetime.date | None = None) -> int:
                 continue
             story_erase(story=story)
             story.save()
-            audit_story_event(story=story, action="erased", reason="retention")
+            audit_record(action=AuditAction.ERASED, story=story, reason="retention")
             erased += 1
     return erased

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from testimony import erasure, feeds, receipts
-from testimony.models import AuditEvent, Channel, Consent, Installation, Status, Story
+from testimony.audit import audit_record
+from testimony.models import AuditAction, Channel, Consent, Installation, Status, Story
 from testimony.sanitize import clean_story_text
 from testimony.selectors import story_by_receipt
 from testimony.signals import story_received
@@ -82,9 +83,9 @@ def story_transition(
     *,
     story: Story,
     to: str,
+    action: AuditAction,
     actor=None,
     reason: str = "",
-    action: str = "",
     duration: timedelta | None = None,
     **changes,
 ) -> Story:
@@ -103,24 +104,8 @@ def story_transition(
     story.save()
     if Status.PUBLISHED in (previous, to):  # what some wall shows has changed
         feeds.feed_bump_for_story(story)
-    audit_story_event(
-        story=story, action=action or to, actor=actor, reason=reason, duration=duration
-    )
+    audit_record(action=action, story=story, actor=actor, reason=reason, duration=duration)
     return story
-
-
-def audit_story_event(
-    *, story: Story, action: str, actor=None, reason: str = "", duration: timedelta | None = None
-) -> AuditEvent:
-    # The day the event happened, never the time: the log must not become a timeline.
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor,
-        story_id=story.id,
-        day=timezone.localdate(),
-        reason=reason,
-        duration=duration,
-    )
 
 
 def story_mark_screened(
@@ -129,7 +114,7 @@ def story_mark_screened(
     return story_transition(
         story=story,
         to=Status.HELD if held else Status.PENDING,
-        action="screened",
+        action=AuditAction.SCREENED,
         language=language,
         urgent=urgent,
         screening_incomplete=incomplete,
@@ -139,7 +124,7 @@ def story_mark_screened(
 def story_hold(*, story: Story, reason: str) -> Story:
     """Hold a story that waits for review (e.g. found to belong to a flood): a moderator
     releases it to pending or rejects it."""
-    return story_transition(story=story, to=Status.HELD, action="held", reason=reason)
+    return story_transition(story=story, to=Status.HELD, action=AuditAction.HELD, reason=reason)
 
 
 def story_erase(*, story: Story) -> None:
@@ -176,5 +161,5 @@ def story_withdraw(*, receipt: str) -> bool:
     if story.status == Status.WITHDRAWN:
         return True
     story_erase(story=story)
-    story_transition(story=story, to=Status.WITHDRAWN, action="withdrawn")
+    story_transition(story=story, to=Status.WITHDRAWN, action=AuditAction.WITHDRAWN)
     return True

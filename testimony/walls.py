@@ -9,8 +9,23 @@ from django.db.models import F
 from django.utils import timezone
 
 from testimony import feeds
-from testimony.models import AuditEvent, Installation, Screen, Status, Story, Switches, WallReport
-from testimony.services import audit_story_event
+from testimony.audit import audit_record
+from testimony.models import (
+    AuditAction,
+    Installation,
+    Screen,
+    Status,
+    Story,
+    Switches,
+    WallReport,
+)
+
+_SWITCHED = {
+    ("walls_paused", True): AuditAction.WALLS_PAUSED,
+    ("walls_paused", False): AuditAction.WALLS_RESUMED,
+    ("intake_paused", True): AuditAction.INTAKE_PAUSED,
+    ("intake_paused", False): AuditAction.INTAKE_RESUMED,
+}
 
 
 @transaction.atomic
@@ -26,11 +41,7 @@ def switches_set(*, actor, walls_paused: bool | None = None, intake_paused: bool
         return row
     for field, value in changes.items():
         setattr(row, field, value)
-        AuditEvent.objects.create(
-            action=f"{field.split('_')[0]}_{'paused' if value else 'resumed'}",
-            actor=actor,
-            at=timezone.now(),
-        )
+        audit_record(action=_SWITCHED[field, value], actor=actor)
     row.save()
     values = (row.walls_paused, row.intake_paused)
     cache.delete(feeds.SWITCHES_KEY)
@@ -105,7 +116,7 @@ def story_report(*, story_id) -> bool:
         updated = WallReport.objects.filter(story=story).update(count=F("count") + 1)
         if not updated:
             WallReport.objects.create(story=story, reported_on=timezone.localdate())
-            audit_story_event(story=story, action="reported")
+            audit_record(action=AuditAction.REPORTED, story=story)
     return True
 
 
@@ -127,4 +138,4 @@ def reported_count() -> int:
 def report_dismiss(*, story: Story, actor) -> None:
     """A lead read the story again and keeps it on the wall."""
     WallReport.objects.filter(story=story).delete()
-    audit_story_event(story=story, action="report_dismissed", actor=actor)
+    audit_record(action=AuditAction.REPORT_DISMISSED, story=story, actor=actor)

@@ -24,8 +24,17 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from moderation.models import Severity  # noqa: E402  (after the BLAS settings)
 
+# The names findings carry (Finding.screener): whoever must tell one screener's findings from
+# another's (the workspace's redaction suggestions, the second review) names them from here.
+LANGUAGE = "language"
+PII = "pii"
+DANGER = "danger"
+ABUSE = "abuse"
+SPAM = "spam"
+DUPLICATES = "duplicates"
+
 # Language runs first: the others receive its answer.
-LANGUAGE = "moderation.screeners.language"
+LANGUAGE_SCREENER = "moderation.screeners.language"
 SCREENERS: list[str] = [
     "moderation.screeners.pii",
     "moderation.screeners.danger",
@@ -74,6 +83,17 @@ def routed(route: str) -> set[str]:
     return {screener_name(p) for p in SCREENERS if getattr(module(p), "ROUTE", "") == route}
 
 
+def urgent(text: str, language: str) -> bool:
+    """Would these words make a story urgent? For a page that must answer at once (the
+    survivor's confirmation), without the pipeline: the urgent screeners' high findings."""
+    return any(
+        finding.severity >= Severity.HIGH
+        for path in SCREENERS
+        if getattr(module(path), "ROUTE", "") == "urgent"
+        for finding in load(path)(text, language)
+    )
+
+
 def warm_up() -> None:
     """Load every model and list once, in the worker's parent process before it forks (the
     children share the pages), or at the first story in the embedded mode.
@@ -83,10 +103,10 @@ def warm_up() -> None:
     """
     from moderation.screeners import names, wordlists
 
-    for path in [LANGUAGE, *SCREENERS]:
+    for path in [LANGUAGE_SCREENER, *SCREENERS]:
         module(path)
     names.warm_up()
-    load(LANGUAGE)("Warm-up text in English, на русском, және қазақша.", "")
+    load(LANGUAGE_SCREENER)("Warm-up text in English, на русском, және қазақша.", "")
     wordlists.set_enabled(False)
     try:
         for path in SCREENERS:

@@ -7,10 +7,10 @@ list, or a text thick with abuse is strong (high): the pipeline holds the story.
 """
 
 from moderation.models import Severity
-from moderation.screeners import Finding, wordlists
+from moderation.screeners import ABUSE, Finding, wordlists
 from moderation.screeners.text import WORD, find_rules, fold, rules
 
-NAME = "abuse"
+NAME = ABUSE
 ROUTE = "hold"
 # Strong when abusive words are at least this many and this share of the words.
 DENSE_COUNT = 3

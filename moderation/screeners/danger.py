@@ -28,7 +28,7 @@ import re
 from functools import cache, lru_cache
 
 from moderation.models import Severity
-from moderation.screeners import Finding, danger_model, wordlists
+from moderation.screeners import DANGER, Finding, danger_model, wordlists
 from moderation.screeners.text import (
     FOLDED_LANGUAGES,
     LANGUAGES,
@@ -41,7 +41,7 @@ from moderation.screeners.text import (
     tokens,
 )
 
-NAME = "danger"
+NAME = DANGER
 ROUTE = "urgent"
 
 # Where two rules cover the same words, the more specific one names the finding.

@@ -20,10 +20,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from moderation.models import Severity
-from moderation.screeners import Finding, Recorded
+from moderation.screeners import DUPLICATES, Finding, Recorded
 from moderation.screeners.text import fold
 
-NAME = "duplicates"
+NAME = DUPLICATES
 ROUTE = "hold"
 STATEFUL = True  # reads other stories: the evaluation set leaves it out
 PERMUTATIONS = 64

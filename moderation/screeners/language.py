@@ -5,7 +5,7 @@ from functools import cache
 from lingua import Language, LanguageDetectorBuilder
 
 from moderation.models import Severity
-from moderation.screeners import Finding
+from moderation.screeners import LANGUAGE, Finding
 
 _CODES = {Language.KAZAKH: "kk", Language.RUSSIAN: "ru", Language.ENGLISH: "en"}
 # A second language that carries at least this share of the letters makes the story mixed.
@@ -36,4 +36,4 @@ def screen(text: str, language: str = "") -> list[Finding]:
     found = detect(text)
     if not found:
         return []
-    return [Finding("language", found, Severity.INFO, 0, len(text), detail=f"language: {found}")]
+    return [Finding(LANGUAGE, found, Severity.INFO, 0, len(text), detail=f"language: {found}")]

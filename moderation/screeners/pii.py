@@ -10,11 +10,11 @@ from functools import cache
 import phonenumbers
 
 from moderation.models import Severity
-from moderation.screeners import Finding
+from moderation.screeners import PII, Finding
 from moderation.screeners import names as person_names
 from moderation.screeners.text import Folded, find_rules, fold, rules, tokens
 
-NAME = "pii"
+NAME = PII
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?![\w-])")
 SOCIAL = (

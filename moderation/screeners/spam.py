@@ -8,11 +8,11 @@ import re
 from collections import Counter
 
 from moderation.models import Severity
-from moderation.screeners import Finding, wordlists
+from moderation.screeners import SPAM, Finding, wordlists
 from moderation.screeners.pii import URL
 from moderation.screeners.text import WORD, find_rules, fold, fold_word, rules
 
-NAME = "spam"
+NAME = SPAM
 ROUTE = "hold"
 LINKS_STRONG = 3
 CHAR_RUN = re.compile(r"(\S)\1{9,}")  # the same character eleven times or more

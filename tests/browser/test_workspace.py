@@ -5,8 +5,8 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from moderation.access import totp_device
 from moderation.accounts import moderator_create
+from moderation.devices import totp_device
 from moderation.models import Severity
 from testimony.models import Status, Story
 from tests.moderation.conftest import screened

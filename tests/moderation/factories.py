@@ -7,7 +7,7 @@ no first approval of theirs.
 
 import datetime
 
-from moderation import services
+from moderation import claims, decisions
 from moderation.accounts import moderator_create
 from moderation.models import Severity
 from testimony.models import Story
@@ -28,7 +28,7 @@ def reviewer(role: str = "moderator"):
 
 
 def _claimed(story: Story, user) -> Story:
-    services.claim_take(story_id=story.id, user=user)
+    claims.claim_take(story_id=story.id, user=user)
     story.refresh_from_db()
     return story
 
@@ -44,7 +44,7 @@ def held(**kwargs) -> Story:
 def escalated(**kwargs) -> Story:
     by = reviewer()
     story = _claimed(screened(**kwargs), by)
-    services.story_escalate(story_id=story.id, user=by, version=story.version)
+    decisions.story_escalate(story_id=story.id, user=by, version=story.version)
     return Story.objects.get(id=story.id)
 
 
@@ -52,7 +52,7 @@ def second_review() -> Story:
     """A phone number left unredacted: the first approval waits for a lead's second one."""
     by = reviewer()
     story = _claimed(screened(PHONE_TEXT, findings=[("pii", "phone", Severity.HIGH, *PHONE)]), by)
-    done = services.story_approve(story_id=story.id, user=by, version=story.version)
+    done = decisions.story_approve(story_id=story.id, user=by, version=story.version)
     assert done.second_review_pending
     return Story.objects.get(id=story.id)
 
@@ -60,7 +60,7 @@ def second_review() -> Story:
 def approved(**kwargs) -> Story:
     by = reviewer("lead")
     story = _claimed(screened(**kwargs), by)
-    services.story_approve(story_id=story.id, user=by, version=story.version)
+    decisions.story_approve(story_id=story.id, user=by, version=story.version)
     return Story.objects.get(id=story.id)
 
 

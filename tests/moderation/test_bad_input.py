@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from knox.models import AuthToken
 
-from moderation import services
+from moderation import claims
 from tests.moderation import factories
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_no_staff_form_answers_any_bad_value_with_a_server_error(make_user, veri
     failures = []
     for value in BAD:
         story = factories.pending()
-        services.claim_take(story_id=story.id, user=lead)
+        claims.claim_take(story_id=story.id, user=lead)
         story.refresh_from_db()
         for path, form in _forms(story, other).items():
             for field in form:
@@ -143,7 +143,7 @@ def test_no_moderation_endpoint_answers_any_bad_value_with_a_server_error(make_u
     failures = []
     for value in API_BAD:
         story = factories.pending()
-        services.claim_take(story_id=story.id, user=lead)
+        claims.claim_take(story_id=story.id, user=lead)
         story.refresh_from_db()
         for path, body in _api_bodies(story).items():
             for field in body:

@@ -7,7 +7,7 @@ leads and admins), never computed by the policy under test.
 import pytest
 from knox.models import AuthToken
 
-from moderation import services
+from moderation import claims
 from moderation.accounts import moderator_update
 from moderation.errors import ReviewError
 from moderation.models import Queue
@@ -95,7 +95,7 @@ def actor(make_user, verified_client, client):
 def _try_claim(story, user) -> None:
     """The claim a real reviewer holds before deciding; refused claims change nothing."""
     try:
-        services.claim_take(story_id=story.id, user=user)
+        claims.claim_take(story_id=story.id, user=user)
     except ReviewError:
         pass
 

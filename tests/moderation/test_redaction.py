@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from knox.models import AuthToken
 
-from moderation import services
+from moderation import claims, decisions, errors, redaction
 from moderation.errors import ReviewError
 from moderation.models import FirstApproval, Redaction, Severity
 from moderation.policy import kept_for_leads
@@ -45,13 +45,13 @@ def fresh(story: Story) -> Story:
 
 
 def claimed(story: Story, user) -> Story:
-    services.claim_take(story_id=story.id, user=user)
+    claims.claim_take(story_id=story.id, user=user)
     return fresh(story)
 
 
 def first_approval_with_the_phone_redacted(story: Story, moderator) -> Story:
     story = claimed(story, moderator)
-    done = services.story_approve(
+    done = decisions.story_approve(
         story_id=story.id, user=moderator, version=story.version, redactions=[PHONE_SPAN]
     )
     assert done.second_review_pending
@@ -103,7 +103,7 @@ def test_an_approval_after_redact_without_redactions_keeps_them(client, moderato
     )
     assert approved.status_code == 200 and approved.json()["second_review_pending"]
     story = claimed(story, lead)
-    services.story_approve(story_id=story.id, user=lead, version=story.version)
+    decisions.story_approve(story_id=story.id, user=lead, version=story.version)
     the_phone_never_reaches_the_feed(story, client)
 
 
@@ -126,15 +126,15 @@ def test_the_workspace_form_without_javascript_keeps_the_redactions(
 
 def test_a_saved_redaction_goes_only_when_named(moderator):
     story = claimed(screened(TEXT), moderator)
-    story = services.story_redact(
+    story = decisions.story_redact(
         story_id=story.id, user=moderator, version=story.version, redactions=[PHONE_SPAN]
     )
     other = {"start": 0, "end": 2, "placeholder": "[…]"}
-    story = services.story_redact(
+    story = decisions.story_redact(
         story_id=story.id, user=moderator, version=story.version, redactions=[other]
     )
     assert [(r.start, r.end) for r in story.redactions.all()] == [(0, 2), PHONE]
-    story = services.story_redact(
+    story = decisions.story_redact(
         story_id=story.id,
         user=moderator,
         version=story.version,
@@ -145,8 +145,8 @@ def test_a_saved_redaction_goes_only_when_named(moderator):
 
 def test_naming_a_redaction_the_story_does_not_have_is_a_conflict(moderator):
     story = claimed(screened(TEXT), moderator)
-    with pytest.raises(services.Conflict):
-        services.story_redact(
+    with pytest.raises(errors.Conflict):
+        decisions.story_redact(
             story_id=story.id,
             user=moderator,
             version=story.version,
@@ -156,7 +156,7 @@ def test_naming_a_redaction_the_story_does_not_have_is_a_conflict(moderator):
 
 def test_the_workspace_script_names_what_the_moderator_took_out(verified_client, moderator):
     story = claimed(screened(TEXT), moderator)
-    story = services.story_redact(
+    story = decisions.story_redact(
         story_id=story.id, user=moderator, version=story.version, redactions=[PHONE_SPAN]
     )
     workspace = verified_client(moderator)
@@ -220,28 +220,28 @@ def test_a_stored_redaction_is_only_removed_by_a_request_that_names_it(
         ]
         user = _acting(story, moderator, leads)
         try:
-            services.claim_take(story_id=story.id, user=user)
+            claims.claim_take(story_id=story.id, user=user)
             story = fresh(story)
             version = story.version
             if name == "redact":
-                services.story_redact(
+                decisions.story_redact(
                     story_id=story.id, user=user, version=version, redactions=added, unredact=named
                 )
             elif name == "approve":
                 extra = {} if added is None else {"redactions": added}
-                services.story_approve(story_id=story.id, user=user, version=version, **extra)
+                decisions.story_approve(story_id=story.id, user=user, version=version, **extra)
             elif name == "escalate":
-                services.story_escalate(story_id=story.id, user=user, version=version)
+                decisions.story_escalate(story_id=story.id, user=user, version=version)
             else:
-                services.story_release(story_id=story.id, user=user, version=version)
+                decisions.story_release(story_id=story.id, user=user, version=version)
         except ReviewError:
-            services.claim_release(story_id=story.id, user=user)
+            claims.claim_release(story_id=story.id, user=user)
             assert _covered(story) == before  # a refused request changes nothing
             continue
-        services.claim_release(story_id=story.id, user=user)
+        claims.claim_release(story_id=story.id, user=user)
         uncovered = {i for span in named for i in range(span["start"], span["end"])}
         assert before - uncovered <= _covered(story), (name, added, named)
         story = fresh(story)
         if story.status == Status.APPROVED:
-            shown = services.redacted_text(story.text, services._stored_spans(story))
+            shown = redaction.redacted_text(story.text, redaction.stored_spans(story))
             assert story.published_text == shown

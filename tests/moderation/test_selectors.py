@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from moderation import selectors, services
+from moderation import claims, decisions, selectors
 from moderation.models import Severity
 from moderation.selectors import QueueCursor, QueueFilters
 from tests.moderation.conftest import pii, screened
@@ -94,11 +94,11 @@ def test_each_queue_holds_its_own_stories(moderator):
     pending = screened()
     held = screened(held=True)
     escalated = screened()
-    services.claim_take(story_id=escalated.id, user=moderator)
-    services.story_escalate(story_id=escalated.id, user=moderator, version=escalated.version)
+    claims.claim_take(story_id=escalated.id, user=moderator)
+    decisions.story_escalate(story_id=escalated.id, user=moderator, version=escalated.version)
     second = screened(findings=[("danger", "threat", Severity.HIGH, 0, 2)], urgent=True)
-    services.claim_take(story_id=second.id, user=moderator)
-    services.story_approve(story_id=second.id, user=moderator, version=second.version)
+    claims.claim_take(story_id=second.id, user=moderator)
+    decisions.story_approve(story_id=second.id, user=moderator, version=second.version)
 
     def ids(queue):
         return {s.id for s in selectors.queue_page(filters=QueueFilters(queue=queue)).stories}
@@ -121,19 +121,19 @@ def test_counts_are_computed_and_follow_every_change(moderator):
     stories = [screened() for _ in range(3)] + [screened(held=True), screened(urgent=True)]
     counts = selectors.queue_counts()
     assert (counts["pending"], counts["held"], counts["urgent"]) == (4, 1, 1)
-    services.claim_take(story_id=stories[0].id, user=moderator)
-    services.story_reject(
+    claims.claim_take(story_id=stories[0].id, user=moderator)
+    decisions.story_reject(
         story_id=stories[0].id, user=moderator, version=stories[0].version, reason="spam"
     )
-    services.claim_take(story_id=stories[3].id, user=moderator)
-    services.story_release(story_id=stories[3].id, user=moderator, version=stories[3].version)
+    claims.claim_take(story_id=stories[3].id, user=moderator)
+    decisions.story_release(story_id=stories[3].id, user=moderator, version=stories[3].version)
     counts = selectors.queue_counts()
     assert (counts["pending"], counts["held"]) == (4, 0)
 
 
 def test_claimed_stories_are_marked_and_skipped(moderator, other_moderator):
     first, second = sorted([screened(), screened()], key=lambda s: s.id.hex)
-    services.claim_take(story_id=first.id, user=other_moderator)
+    claims.claim_take(story_id=first.id, user=other_moderator)
     page = selectors.queue_page(filters=QueueFilters())
     assert page.claimed == {str(first.id): other_moderator.pk}
     assert selectors.queue_first_free(filters=QueueFilters(), user=moderator).id == second.id
@@ -158,8 +158,8 @@ def test_metrics_show_waiting_urgent_oldest_decisions_and_their_median(moderator
     screened(urgent=True)
     screened(held=True, cluster="flood")
     decided = screened()
-    services.claim_take(story_id=decided.id, user=moderator)
-    services.story_reject(
+    claims.claim_take(story_id=decided.id, user=moderator)
+    decisions.story_reject(
         story_id=decided.id, user=moderator, version=decided.version, reason="spam"
     )
     m = selectors.metrics()

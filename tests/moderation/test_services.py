@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from moderation import services
+from moderation import claims, decisions, errors, redaction
 from moderation.models import FirstApproval, Redaction, ReviewNote, Severity, StorySignature
 from testimony.models import AuditEvent, Installation, Status, Story
 from testimony.services import story_withdraw
@@ -24,66 +24,64 @@ NAME = (11, 25)  # "Serik Akhmetov"
 
 
 def approve(story, user, **kwargs):
-    services.claim_take(story_id=story.id, user=user)
+    claims.claim_take(story_id=story.id, user=user)
     story.refresh_from_db()
-    return services.story_approve(story_id=story.id, user=user, version=story.version, **kwargs)
+    return decisions.story_approve(story_id=story.id, user=user, version=story.version, **kwargs)
 
 
 # --- Claims -----------------------------------------------------------------------------
 def test_a_claimed_story_cannot_be_claimed_by_another(moderator, other_moderator):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    with pytest.raises(services.Conflict) as error:
-        services.claim_take(story_id=story.id, user=other_moderator)
+    claims.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(errors.Conflict) as error:
+        claims.claim_take(story_id=story.id, user=other_moderator)
     assert error.value.status == 409
 
 
 def test_claiming_again_renews_ones_own_claim(moderator):
     story = screened()
-    first = services.claim_take(story_id=story.id, user=moderator)
-    again = services.claim_take(story_id=story.id, user=moderator)
+    first = claims.claim_take(story_id=story.id, user=moderator)
+    again = claims.claim_take(story_id=story.id, user=moderator)
     assert again.user_id == moderator.pk and again.since == first.since
 
 
 def test_a_claim_expires_by_itself(moderator, other_moderator, settings):
     settings.CLAIM_SECONDS = 1
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
+    claims.claim_take(story_id=story.id, user=moderator)
     deadline = time.monotonic() + 10
-    while services.claim_of(story.id) is not None and time.monotonic() < deadline:
+    while claims.claim_of(story.id) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert (
-        services.claim_take(story_id=story.id, user=other_moderator).user_id == other_moderator.pk
-    )
+    assert claims.claim_take(story_id=story.id, user=other_moderator).user_id == other_moderator.pk
 
 
 def test_skipping_returns_the_story_to_the_queue(moderator, other_moderator):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    assert services.claim_release(story_id=story.id, user=moderator)
-    assert services.claim_take(story_id=story.id, user=other_moderator)
+    claims.claim_take(story_id=story.id, user=moderator)
+    assert claims.claim_release(story_id=story.id, user=moderator)
+    assert claims.claim_take(story_id=story.id, user=other_moderator)
     assert Story.objects.get(id=story.id).status == Status.PENDING
 
 
 def test_renewing_anothers_claim_is_a_conflict(moderator, other_moderator):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    with pytest.raises(services.Conflict):
-        services.claim_renew(story_id=story.id, user=other_moderator)
+    claims.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(errors.Conflict):
+        claims.claim_renew(story_id=story.id, user=other_moderator)
 
 
 def test_a_decided_story_keeps_no_claim(moderator, other_moderator):
     story = screened()
     approve(story, moderator)
-    assert services.claim_of(story.id) is None
+    assert claims.claim_of(story.id) is None
     assert cache.get(f"claim:{story.id}") is None
 
 
 # --- Versions and conflicts ---------------------------------------------------------------
 def test_deciding_without_the_claim_is_a_conflict(moderator):
     story = screened()
-    with pytest.raises(services.Conflict) as error:
-        services.story_reject(
+    with pytest.raises(errors.Conflict) as error:
+        decisions.story_reject(
             story_id=story.id, user=moderator, version=story.version, reason="spam"
         )
     assert error.value.code == "not_claimed"
@@ -92,18 +90,18 @@ def test_deciding_without_the_claim_is_a_conflict(moderator):
 
 def test_deciding_on_a_stale_version_is_a_conflict(moderator):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    with pytest.raises(services.Conflict) as error:
-        services.story_approve(story_id=story.id, user=moderator, version=story.version - 1)
+    claims.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(errors.Conflict) as error:
+        decisions.story_approve(story_id=story.id, user=moderator, version=story.version - 1)
     assert error.value.code == "stale_version"
     assert Story.objects.get(id=story.id).status == Status.PENDING
 
 
 def test_a_decision_on_anothers_claim_is_a_conflict(moderator, other_moderator):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    with pytest.raises(services.Conflict):
-        services.story_approve(story_id=story.id, user=other_moderator, version=story.version)
+    claims.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(errors.Conflict):
+        decisions.story_approve(story_id=story.id, user=other_moderator, version=story.version)
 
 
 def test_a_withdrawn_story_cannot_be_decided(moderator):
@@ -112,11 +110,11 @@ def test_a_withdrawn_story_cannot_be_decided(moderator):
     from testimony.services import story_mark_screened
 
     story_mark_screened(story=story, language="en", held=False, urgent=False, incomplete=False)
-    services.claim_take(story_id=story.id, user=moderator)
+    claims.claim_take(story_id=story.id, user=moderator)
     story_withdraw(receipt=submitted.receipt)
     story.refresh_from_db()
-    with pytest.raises(services.Conflict):
-        services.story_approve(story_id=story.id, user=moderator, version=story.version)
+    with pytest.raises(errors.Conflict):
+        decisions.story_approve(story_id=story.id, user=moderator, version=story.version)
 
 
 # --- Redaction ----------------------------------------------------------------------------
@@ -124,32 +122,32 @@ def test_redactions_count_code_points_so_an_emoji_before_a_name_slips_nothing():
     text = "🙂🙂 Aigerim hit me"
     start = text.index("Aigerim")
     assert start == 3  # three code points, though five UTF-16 units
-    spans = services.spans_clean(
+    spans = redaction.spans_clean(
         [{"start": start, "end": start + 7, "placeholder": "[name]"}], text
     )
-    assert services.redacted_text(text, spans) == "🙂🙂 [name] hit me"
+    assert redaction.redacted_text(text, spans) == "🙂🙂 [name] hit me"
 
 
 def test_overlapping_redactions_merge_and_bad_ones_are_refused():
     text = "Call 8 701 555 12 34 now"
-    spans = services.spans_clean(
+    spans = redaction.spans_clean(
         [
             {"start": 5, "end": 12, "placeholder": "[phone]"},
             {"start": 10, "end": 20, "placeholder": "[number]"},
         ],
         text,
     )
-    assert spans == [services.Span(5, 20, "[phone]")]
-    with pytest.raises(services.Invalid):
-        services.spans_clean([{"start": 3, "end": 99, "placeholder": "[name]"}], text)
-    with pytest.raises(services.Invalid):
-        services.spans_clean([{"start": 1, "end": 2, "placeholder": "<script>"}], text)
+    assert spans == [redaction.Span(5, 20, "[phone]")]
+    with pytest.raises(errors.Invalid):
+        redaction.spans_clean([{"start": 3, "end": 99, "placeholder": "[name]"}], text)
+    with pytest.raises(errors.Invalid):
+        redaction.spans_clean([{"start": 1, "end": 2, "placeholder": "<script>"}], text)
 
 
 def test_redacting_saves_spans_bumps_the_version_and_is_audited(moderator):
     story = screened(NAME_TEXT)
-    services.claim_take(story_id=story.id, user=moderator)
-    redacted = services.story_redact(
+    claims.claim_take(story_id=story.id, user=moderator)
+    redacted = decisions.story_redact(
         story_id=story.id,
         user=moderator,
         version=story.version,
@@ -202,12 +200,12 @@ def test_a_private_story_is_approved_but_never_scheduled(moderator):
 
 def test_rejection_needs_a_reason_from_the_list_and_keeps_the_note(moderator):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    with pytest.raises(services.Invalid):
-        services.story_reject(
+    claims.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(errors.Invalid):
+        decisions.story_reject(
             story_id=story.id, user=moderator, version=story.version, reason="i do not like it"
         )
-    services.story_reject(
+    decisions.story_reject(
         story_id=story.id,
         user=moderator,
         version=story.version,
@@ -222,33 +220,33 @@ def test_rejection_needs_a_reason_from_the_list_and_keeps_the_note(moderator):
 
 def test_an_escalated_story_waits_for_a_lead(moderator, lead):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    services.story_escalate(story_id=story.id, user=moderator, version=story.version)
+    claims.claim_take(story_id=story.id, user=moderator)
+    decisions.story_escalate(story_id=story.id, user=moderator, version=story.version)
     story.refresh_from_db()
     assert story.escalated and story.status == Status.PENDING
-    with pytest.raises(services.Forbidden):
+    with pytest.raises(errors.Forbidden):
         approve(story, moderator)
-    services.claim_release(story_id=story.id, user=moderator)
+    claims.claim_release(story_id=story.id, user=moderator)
     assert approve(story, lead).status == Status.APPROVED
 
 
 def test_a_lead_returns_an_escalated_story_to_the_queue(moderator, lead):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    services.story_escalate(story_id=story.id, user=moderator, version=story.version)
+    claims.claim_take(story_id=story.id, user=moderator)
+    decisions.story_escalate(story_id=story.id, user=moderator, version=story.version)
     story.refresh_from_db()
-    services.claim_take(story_id=story.id, user=lead)
-    services.story_release(story_id=story.id, user=lead, version=story.version)
+    claims.claim_take(story_id=story.id, user=lead)
+    decisions.story_release(story_id=story.id, user=lead, version=story.version)
     story.refresh_from_db()
     assert not story.escalated and story.status == Status.PENDING
 
 
 def test_a_held_story_is_released_to_the_queue_before_approval(moderator):
     story = screened(held=True)
-    services.claim_take(story_id=story.id, user=moderator)
-    with pytest.raises(services.Conflict):
-        services.story_approve(story_id=story.id, user=moderator, version=story.version)
-    services.story_release(story_id=story.id, user=moderator, version=story.version)
+    claims.claim_take(story_id=story.id, user=moderator)
+    with pytest.raises(errors.Conflict):
+        decisions.story_approve(story_id=story.id, user=moderator, version=story.version)
+    decisions.story_release(story_id=story.id, user=moderator, version=story.version)
     story.refresh_from_db()
     assert story.status == Status.PENDING
     assert AuditEvent.objects.filter(story_id=story.id, action="released").exists()
@@ -267,12 +265,12 @@ def test_a_danger_finding_needs_a_leads_second_approval(moderator, other_moderat
     assert story.second_review_needed and story.publish_at is None
     assert FirstApproval.objects.get(story=story).approver == moderator
 
-    with pytest.raises(services.Forbidden):  # not a lead
+    with pytest.raises(errors.Forbidden):  # not a lead
         approve(story, other_moderator)
-    services.claim_release(story_id=story.id, user=other_moderator)
-    with pytest.raises(services.Forbidden):  # the same person twice
+    claims.claim_release(story_id=story.id, user=other_moderator)
+    with pytest.raises(errors.Forbidden):  # the same person twice
         approve(story, moderator)
-    services.claim_release(story_id=story.id, user=moderator)
+    claims.claim_release(story_id=story.id, user=moderator)
     second = approve(story, lead, labels=["physical-violence"])
     story.refresh_from_db()
     assert second.status == story.status == Status.APPROVED
@@ -304,11 +302,11 @@ def test_a_held_cluster_is_rejected_in_bulk_with_one_reason(moderator, other_mod
         for n in range(4)
     ]
     held_by_other = flood[0]
-    services.claim_take(story_id=held_by_other.id, user=other_moderator)
+    claims.claim_take(story_id=held_by_other.id, user=other_moderator)
     pending_in_cluster = screened("A real story that resembles it.", cluster="c1")
     elsewhere = screened("Another campaign, another set of words.", held=True, cluster="c2")
 
-    assert services.cluster_reject(cluster="c1", user=moderator, reason="campaign") == 3
+    assert decisions.cluster_reject(cluster="c1", user=moderator, reason="campaign") == 3
     statuses = dict(Story.objects.values_list("id", "status"))
     assert [statuses[s.id] for s in flood[1:]] == [Status.REJECTED] * 3
     assert statuses[held_by_other.id] == Status.HELD
@@ -326,8 +324,8 @@ def test_only_a_lead_unpublishes_and_the_wall_is_told(
     story = screened()
     approve(story, moderator)
     story.refresh_from_db()
-    with pytest.raises(services.Forbidden):
-        services.story_unpublish(
+    with pytest.raises(errors.Forbidden):
+        decisions.story_unpublish(
             story_id=story.id, user=moderator, version=story.version, reason="identifying"
         )
     told = []
@@ -336,7 +334,7 @@ def test_only_a_lead_unpublishes_and_the_wall_is_told(
     )
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services.story_unpublish(
+            decisions.story_unpublish(
                 story_id=story.id, user=lead, version=story.version, reason="identifying"
             )
     finally:
@@ -354,12 +352,12 @@ def test_the_daily_cap_stops_new_claims(moderator, lead):
     moderator_update(user=moderator, actor=lead, daily_cap=2)
     for _ in range(2):
         story = screened()
-        services.claim_take(story_id=story.id, user=moderator)
-        services.story_reject(
+        claims.claim_take(story_id=story.id, user=moderator)
+        decisions.story_reject(
             story_id=story.id, user=moderator, version=story.version, reason="spam"
         )
-    with pytest.raises(services.Forbidden) as error:
-        services.claim_take(story_id=screened().id, user=moderator)
+    with pytest.raises(errors.Forbidden) as error:
+        claims.claim_take(story_id=screened().id, user=moderator)
     assert error.value.code == "daily_cap"
 
 
@@ -419,9 +417,9 @@ def test_withdrawal_erases_notes_redactions_approvals_and_cluster(moderator):
 
     story_mark_screened(story=story, language="en", held=False, urgent=True, incomplete=False)
     StorySignature.objects.create(story=story, minhash=b"", cluster="c9")
-    services.claim_take(story_id=story.id, user=moderator)
+    claims.claim_take(story_id=story.id, user=moderator)
     story.refresh_from_db()
-    services.story_approve(
+    decisions.story_approve(
         story_id=story.id,
         user=moderator,
         version=story.version,
@@ -454,8 +452,8 @@ def test_the_command_creates_an_account_and_a_token(capsys):
 
 def test_every_claim_and_decision_is_in_the_log_with_its_actor(moderator):
     story = screened()
-    services.claim_take(story_id=story.id, user=moderator)
-    services.claim_release(story_id=story.id, user=moderator)
+    claims.claim_take(story_id=story.id, user=moderator)
+    claims.claim_release(story_id=story.id, user=moderator)
     approve(story, moderator)
     actions = list(
         AuditEvent.objects.filter(story_id=story.id, actor=moderator).values_list(

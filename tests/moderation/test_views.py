@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django_otp.oath import TOTP
 
-from moderation.access import totp_device
 from moderation.accounts import moderator_create
+from moderation.devices import totp_device
 from testimony.models import AuditEvent, Status, Story
 from tests.moderation.conftest import screened
 
@@ -285,7 +285,7 @@ def test_urgent_stories_always_open_blurred(verified_client, moderator):
 
 
 def services_release(story, user):
-    from moderation.services import claim_release
+    from moderation.claims import claim_release
 
     claim_release(story_id=story.id, user=user)
 

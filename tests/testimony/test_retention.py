@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from config.celery import app
-from testimony.models import AuditEvent, Consent, Status, Story
+from testimony.models import AuditAction, AuditEvent, Consent, Status, Story
 from testimony.retention import erase_expired
 from testimony.services import story_transition
 from tests.factories import SubmittedStoryFactory
@@ -18,9 +18,10 @@ def story_in(status: str, *, consent=Consent.WALL, days_ago: int = 31) -> Story:
         received_on=timezone.localdate() - datetime.timedelta(days=days_ago)
     )
     story.refresh_from_db()
-    story_transition(story=story, to=Status.PENDING)
+    story_transition(story=story, to=Status.PENDING, action=AuditAction.SCREENED)
     if status != Status.PENDING:
-        story_transition(story=story, to=status, published_text="")
+        action = AuditAction.APPROVED if status == Status.APPROVED else AuditAction.REJECTED
+        story_transition(story=story, to=status, action=action, published_text="")
     return story
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from testimony.models import AuditEvent, Status, Story
+from testimony.models import AuditAction, AuditEvent, Status, Story
 from testimony.services import TransitionNotAllowed, story_transition, story_withdraw
 from tests.factories import SubmittedStoryFactory
 
@@ -19,8 +19,8 @@ def test_submit_keeps_a_day_and_a_keyed_receipt_only():
 def test_transitions_are_checked_and_audited_with_the_day_only():
     story = Story.objects.get(id=SubmittedStoryFactory().story_id)
     with pytest.raises(TransitionNotAllowed):
-        story_transition(story=story, to=Status.PUBLISHED)
-    story_transition(story=story, to=Status.PENDING, action="screened")
+        story_transition(story=story, to=Status.PUBLISHED, action=AuditAction.PUBLISHED)
+    story_transition(story=story, to=Status.PENDING, action=AuditAction.SCREENED)
     event = AuditEvent.objects.get(story_id=story.id)
     assert event.action == "screened" and event.day is not None and event.at is None
     assert story.version == 2
@@ -32,7 +32,7 @@ def test_withdrawn_is_final():
     story = Story.objects.get(id=submitted.story_id)
     for status in Status.values:
         with pytest.raises(TransitionNotAllowed):
-            story_transition(story=story, to=status)
+            story_transition(story=story, to=status, action=AuditAction.SCREENED)
 
 
 def test_rotated_receipt_secret_keeps_old_receipts_working(settings):
@@ -47,7 +47,7 @@ def test_rotated_receipt_secret_keeps_old_receipts_working(settings):
 
 def test_audit_events_cannot_be_changed_or_deleted():
     story = Story.objects.get(id=SubmittedStoryFactory().story_id)
-    story_transition(story=story, to=Status.PENDING)
+    story_transition(story=story, to=Status.PENDING, action=AuditAction.SCREENED)
     event = AuditEvent.objects.get()
     with pytest.raises(PermissionError):
         event.save()

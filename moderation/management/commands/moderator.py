@@ -7,10 +7,10 @@ python manage.py moderator token <username>
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.access import api_token_issue
 from moderation.accounts import moderator_create
 from moderation.errors import ReviewError
 from moderation.roles import ROLES
+from moderation.tokens import api_token_issue
 
 
 class Command(BaseCommand):
