@@ -4,9 +4,8 @@ The feed is a plain Django view, not a DRF one: it is the hottest path of the pl
 does nothing but read the feed's version and return bytes rendered once per version.
 """
 
-import json
-
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimony import feeds, kiosk, ratelimit
+from testimony import feeds, jsonbody, kiosk, ratelimit
 from testimony.api import StoryText, StrictSerializer
 from testimony.models import Channel, Consent, Region
 from testimony.services import story_submit
@@ -64,6 +63,10 @@ def installations(request):
     return response
 
 
+TOO_LARGE = _("The request is too large.")
+SCREEN_REFUSED = _("This screen is not accepted.")
+
+
 @csrf_exempt  # no cookie, no session: nothing to forge
 @require_POST
 def heartbeat(request, slug: str):
@@ -72,11 +75,16 @@ def heartbeat(request, slug: str):
     if state is None:
         return JsonResponse({"detail": "No such installation."}, status=404)
     try:
-        screen = str(json.loads(request.body or b"{}").get("screen", ""))
-    except (ValueError, AttributeError):
-        screen = ""
-    if not screen_seen(installation_id=state.installation_id, screen_id=screen):
-        return JsonResponse({"screen": ["Not accepted."]}, status=400)
+        body = jsonbody.loads(request.body) if request.body else {}
+    except RequestDataTooBig:
+        return JsonResponse({"detail": str(TOO_LARGE)}, status=413)
+    except jsonbody.BodyRefused as refused:
+        return JsonResponse({"detail": str(refused.message)}, status=400)
+    screen = body.get("screen") if isinstance(body, dict) else None
+    if not isinstance(screen, str) or not screen_seen(
+        installation_id=state.installation_id, screen_id=screen
+    ):
+        return JsonResponse({"screen": [str(SCREEN_REFUSED)]}, status=400)
     return HttpResponse(status=204)
 
 

@@ -25,6 +25,7 @@ PYTHON_SOURCES = [
     "testimony/abuse.py",
     "testimony/proofofwork.py",
     "testimony/sanitize.py",
+    "testimony/jsonbody.py",
     "testimony/selectors.py",
     "config/settings.py",
 ]
