@@ -14,6 +14,7 @@ from frontend.guards import cross_site
 from moderation import screeners
 from testimony import abuse, formtoken, idempotency, proofofwork, ratelimit
 from testimony.models import Channel
+from testimony.sanitize import plain_text
 from testimony.selectors import help_resources, receipt_status
 from testimony.services import story_submit, story_withdraw
 
@@ -167,7 +168,7 @@ def tell(request):
         return _tell_form(request, form, token=token.value, problem=refused.message, status=429)
 
     region = form.cleaned_data["region"]
-    danger = in_danger(form.cleaned_data["text"], get_language())
+    danger = in_danger(plain_text(form.cleaned_data["text"]), get_language())
     context = {
         "receipt": submitted["receipt"],
         "danger": danger,
