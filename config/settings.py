@@ -310,6 +310,9 @@ WALL_POLL_SECONDS = env.int("WALL_POLL_SECONDS", default=60)
 WALL_RELOAD_HOUR = env.int("WALL_RELOAD_HOUR", default=4)
 WALL_REPORT_RATE_LIMIT = env("WALL_REPORT_RATE_LIMIT", default="10/h")
 WALL_MAX_SCREENS = env.int("WALL_MAX_SCREENS", default=50)
+# Heartbeats per rate key: a screen beats once a minute, so 300/h is five screens behind one
+# address. Only ids the wall page issued are accepted; this bounds what one address can try.
+WALL_HEARTBEAT_RATE_LIMIT = env("WALL_HEARTBEAT_RATE_LIMIT", default="300/h")
 KIOSK_IDLE_SECONDS = env.int("KIOSK_IDLE_SECONDS", default=90)
 KIOSK_COUNTDOWN_SECONDS = env.int("KIOSK_COUNTDOWN_SECONDS", default=20)
 KIOSK_RATE_LIMIT = env("KIOSK_RATE_LIMIT", default="30/h")

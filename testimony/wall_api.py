@@ -20,7 +20,7 @@ from testimony import feeds, jsonbody, kiosk, ratelimit
 from testimony.api import StoryText, StrictSerializer
 from testimony.models import Channel, Consent, Region
 from testimony.services import story_submit
-from testimony.walls import screen_seen
+from testimony.walls import screen_id_verify, screen_seen
 
 
 def _cache_headers(response, etag: str) -> None:
@@ -65,25 +65,30 @@ def installations(request):
 
 TOO_LARGE = _("The request is too large.")
 SCREEN_REFUSED = _("This screen is not accepted.")
+SLOW_DOWN = _("Too many tries for now. Please wait a while and try again.")
 
 
 @csrf_exempt  # no cookie, no session: nothing to forge
 @require_POST
 def heartbeat(request, slug: str):
-    """`POST /api/v1/wall/<installation>/heartbeat/` with `{"screen": "<its random id>"}`."""
+    """`POST /api/v1/wall/<installation>/heartbeat/` with `{"screen": "<the id its page got>"}`.
+
+    Rate limited per rate key (WALL_HEARTBEAT_RATE_LIMIT)."""
     state = feeds.feed_state(slug)
     if state is None:
         return JsonResponse({"detail": "No such installation."}, status=404)
+    if not ratelimit.hit("wall-heartbeat", request.rate_key, settings.WALL_HEARTBEAT_RATE_LIMIT):
+        return JsonResponse({"detail": str(SLOW_DOWN)}, status=429)
     try:
         body = jsonbody.loads(request.body) if request.body else {}
     except RequestDataTooBig:
         return JsonResponse({"detail": str(TOO_LARGE)}, status=413)
     except jsonbody.BodyRefused as refused:
         return JsonResponse({"detail": str(refused.message)}, status=400)
-    screen = body.get("screen") if isinstance(body, dict) else None
-    if not isinstance(screen, str) or not screen_seen(
-        installation_id=state.installation_id, screen_id=screen
-    ):
+    signed = body.get("screen") if isinstance(body, dict) else None
+    # Only an id the wall page issued for this installation: a made-up one stores nothing.
+    screen = screen_id_verify(slug=slug, signed=signed)
+    if screen is None or not screen_seen(installation_id=state.installation_id, screen_id=screen):
         return JsonResponse({"screen": [str(SCREEN_REFUSED)]}, status=400)
     return HttpResponse(status=204)
 
