@@ -26,6 +26,7 @@ PYTHON_SOURCES = [
     "testimony/proofofwork.py",
     "testimony/sanitize.py",
     "testimony/jsonbody.py",
+    "testimony/wall_api.py",
     "testimony/selectors.py",
     "config/settings.py",
 ]
