@@ -87,6 +87,16 @@ def test_length_counts_the_clean_text_not_the_markup():
         clean_story_text("<p>" + "\u200b" * 100 + "short</p>")
 
 
+@override_settings(STORY_MAX_CHARS=50)
+def test_a_text_far_longer_than_a_story_is_too_long_without_being_cleaned(monkeypatch):
+    import testimony.sanitize
+
+    monkeypatch.setattr(testimony.sanitize, "plain_text", lambda text: pytest.fail("cleaned"))
+    with pytest.raises(ValidationError) as caught:
+        story_text_check("<b></b>" * 29)  # 203 characters, over four times the limit
+    assert caught.value.code == "too_long"
+
+
 def test_the_check_for_entry_points_validates_without_returning_a_text():
     assert story_text_check("<b>" + "long enough to be a story " * 2 + "</b>") is None
     with pytest.raises(ValidationError):
