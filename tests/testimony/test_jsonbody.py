@@ -187,3 +187,19 @@ def test_a_deep_proof_of_work_payload_is_refused_not_a_500(api, settings):
     )
     assert response.status_code == 400
     assert "altcha" in response.json()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("endpoint", ["stories", "receipt status", "kiosk setup", "heartbeat"])
+def test_a_refused_body_leaves_no_request_metadata(client, all_rows, captured_logs, endpoint):
+    from tests.testimony.test_privacy import MARKER_VALUES, MARKERS
+
+    path, headers = _endpoint(endpoint)
+    response = client.post(
+        path, data=DEEP_ARRAYS, content_type="application/json", **headers, **MARKERS
+    )
+    assert response.status_code == 400
+    assert "Set-Cookie" not in response.headers and not response.cookies
+    stored, logged = all_rows(), captured_logs()
+    for marker in MARKER_VALUES:
+        assert marker not in stored and marker not in logged, marker
