@@ -166,7 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["testimony.jsonbody.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "testimony.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -315,6 +315,9 @@ WALL_POLL_SECONDS = env.int("WALL_POLL_SECONDS", default=60)
 WALL_RELOAD_HOUR = env.int("WALL_RELOAD_HOUR", default=4)
 WALL_REPORT_RATE_LIMIT = env("WALL_REPORT_RATE_LIMIT", default="10/h")
 WALL_MAX_SCREENS = env.int("WALL_MAX_SCREENS", default=50)
+# Heartbeats per rate key: a screen beats once a minute, so 300/h is five screens behind one
+# address. Only ids the wall page issued are accepted; this bounds what one address can try.
+WALL_HEARTBEAT_RATE_LIMIT = env("WALL_HEARTBEAT_RATE_LIMIT", default="300/h")
 KIOSK_IDLE_SECONDS = env.int("KIOSK_IDLE_SECONDS", default=90)
 KIOSK_COUNTDOWN_SECONDS = env.int("KIOSK_COUNTDOWN_SECONDS", default=20)
 KIOSK_RATE_LIMIT = env("KIOSK_RATE_LIMIT", default="30/h")

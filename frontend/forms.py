@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from testimony.models import Consent, Region
-from testimony.sanitize import clean_story_text
+from testimony.sanitize import story_text_check
 
 _NO_LEARNING = {
     "autocomplete": "off",
@@ -35,7 +35,11 @@ class StoryForm(forms.Form):
     )
 
     def clean_text(self) -> str:
-        return clean_story_text(self.cleaned_data["text"])
+        # A friendly error here; her text goes on as she typed it: the intake service
+        # cleans it, once.
+        text = self.cleaned_data["text"]
+        story_text_check(text)
+        return text
 
 
 class ReceiptForm(forms.Form):

@@ -3,17 +3,20 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from frontend import oversize
 from frontend.forms import ReceiptForm, RegionForm, StoryForm
 from frontend.guards import cross_site
 from moderation import screeners
 from testimony import abuse, formtoken, idempotency, proofofwork, ratelimit
-from testimony.models import Channel
+from testimony.models import Channel, Consent, Region
+from testimony.sanitize import plain_text
 from testimony.selectors import help_resources, receipt_status
 from testimony.services import story_submit, story_withdraw
 
@@ -35,6 +38,27 @@ CROSS_SITE = _(
 )
 SLOW_DOWN = _("Too many tries for now. Please wait a while and try again.")
 NOT_FOUND = _("No story was found for this receipt code. Please check it and try again.")
+# A form over MAX_REQUEST_BYTES (counted on `limit`, STORY_MAX_CHARS).
+CUT_OFF = ngettext_lazy(
+    "Your story is longer than one story can be (%(limit)d character), so nothing was sent. "
+    "Below is its beginning, as much as fits; the rest was cut off after the last word you "
+    "see and is not kept here. Please read the end, shorten it if you want to, and press "
+    "“Send” again.",
+    "Your story is longer than one story can be (%(limit)d characters), so nothing was sent. "
+    "Below is its beginning, as much as fits; the rest was cut off after the last word you "
+    "see and is not kept here. Please read the end, shorten it if you want to, and press "
+    "“Send” again.",
+    "limit",
+)
+TOO_LARGE = ngettext_lazy(
+    "What you sent was too large for this form, so nothing was sent and your story could not "
+    "be kept here. A story can be at most %(limit)d character long: please shorten it and "
+    "send it again.",
+    "What you sent was too large for this form, so nothing was sent and your story could not "
+    "be kept here. A story can be at most %(limit)d characters long: please shorten it and "
+    "send it again.",
+    "limit",
+)
 CLOSED = _(
     "We are not taking new stories right now. Your story is still here and was not sent. "
     "Please come back later."
@@ -131,7 +155,10 @@ def tell(request):
         if intake_is_paused():
             return _closed(request, None)
         return _tell_form(request, StoryForm())
-    form = StoryForm(request.POST)
+    try:
+        form = StoryForm(request.POST)
+    except RequestDataTooBig:
+        return _too_large(request)
     if intake_is_paused():
         return _closed(request, form, status=503)
     if cross_site(request):
@@ -167,13 +194,55 @@ def tell(request):
         return _tell_form(request, form, token=token.value, problem=refused.message, status=429)
 
     region = form.cleaned_data["region"]
-    danger = in_danger(form.cleaned_data["text"], get_language())
+    danger = in_danger(plain_text(form.cleaned_data["text"]), get_language())
     context = {
         "receipt": submitted["receipt"],
         "danger": danger,
         "resources": _resources(request, region=region, emergency_first=danger),
     }
     return render(request, "frontend/told.html", context)
+
+
+def _too_large(request):
+    """Her form is over MAX_REQUEST_BYTES, so Django will not read it: give back the start of
+    her story, as much as one story may hold, and say the rest was cut. Nothing is stored."""
+    start = oversize.form_start(request)
+    text = start.fields.get("text", "")
+    limit = settings.STORY_MAX_CHARS
+    cut = start.cut == "text" or len(text) > limit
+    if cut:
+        text = _cut(text, limit)
+    region = start.fields.get("region", "")
+    consent = start.fields.get("consent", "")
+    form = StoryForm(
+        initial={
+            "text": text,
+            "region": region if region in dict(Region.choices) else "",
+            # Past the cut (they follow the text), her answers are unknown: she chooses again,
+            # so a story she meant to keep private is never sent to the wall by default.
+            "consent": consent if consent in dict(Consent.choices) else "",
+        }
+    )
+    if intake_is_paused():
+        return _closed(request, form, status=503)
+    try:
+        token = formtoken.verify(start.fields.get("token", "")).value
+    except (formtoken.TokenExpired, formtoken.TokenInvalid):
+        token = None
+    if cut:
+        problem = CUT_OFF % {"limit": limit}
+    elif text:
+        problem = INVALID
+    else:
+        problem = TOO_LARGE % {"limit": limit}
+    return _tell_form(request, form, token=token, problem=problem, status=413)
+
+
+def _cut(text: str, limit: int) -> str:
+    """The first `limit` characters, ending at a space rather than inside a word if one is near."""
+    kept = text[:limit]
+    space = max(kept.rfind(" "), kept.rfind("\n"))
+    return kept[:space].rstrip() if space > limit - 200 else kept
 
 
 def _wait_message(seconds: int) -> str:

@@ -29,6 +29,7 @@ from testimony.models import Installation, Status, Story
 from testimony.walls import (
     report_dismiss,
     reported_stories,
+    screen_id_issue,
     screens_by_installation,
     story_report,
     switches_set,
@@ -81,6 +82,8 @@ def screen(request, slug: str):
         "slug": slug,
         "feed": reverse("api-wall-feed", args=[slug]),
         "heartbeat": reverse("api-wall-heartbeat", args=[slug]),
+        # The id its heartbeats present: the page keeps the first one it got (wall.js).
+        "screen": screen_id_issue(slug=slug),
         "health": reverse("healthz"),
         "poll": _knob(request, "poll", settings.WALL_POLL_SECONDS, 0.2, 3600),
         "rotate": _knob(request, "rotate", 0, 0, 600),  # 0: the installation's own speed

@@ -11,7 +11,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from testimony import abuse, feeds, idempotency, proofofwork, ratelimit
 from testimony.models import Channel, Consent, Region
-from testimony.sanitize import clean_story_text
+from testimony.sanitize import story_text_check
 from testimony.selectors import receipt_status
 from testimony.services import IntakePaused, story_submit, story_withdraw
 
@@ -31,15 +31,19 @@ class StrictSerializer(serializers.Serializer):
 
 
 class StoryText(serializers.CharField):
+    """Her story, checked for a friendly length error and passed on exactly as she sent it:
+    the intake service cleans it, once (testimony.sanitize)."""
+
     default_error_messages = {"invalid": _("The story must be text.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
         try:
-            return clean_story_text(data)
+            story_text_check(data)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
+        return data
 
 
 class StoryCreateApi(APIView):

@@ -11,7 +11,6 @@ one is accepted once (its signature's hash is kept in the cache until it would e
 import base64
 import binascii
 import hashlib
-import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ import altcha
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from testimony import jsonbody
 
 ALGORITHM = "SHA-256"
 # A payload is about 700 bytes; anything much larger is not one.
@@ -78,7 +79,7 @@ def challenge_issue(*, raised: bool) -> dict:
 
 def _decode(payload: str) -> dict:
     try:
-        decoded = json.loads(base64.b64decode(payload, validate=False).decode())
+        decoded = jsonbody.loads(base64.b64decode(payload, validate=False))
         parameters = decoded["challenge"]["parameters"]
         signature = decoded["challenge"]["signature"]
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:

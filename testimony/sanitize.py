@@ -1,12 +1,16 @@
-"""Turn what a survivor typed into the plain text we store.
+"""Turn what a survivor typed into the plain text we store: what she typed, minus markup.
 
-Markup is stripped (templates and JSON escape on output), the text is normalised to NFC,
-and invisible characters are removed: control characters other than newline and tab, and
-format characters (zero-width joiners, bidi overrides), which can fingerprint a writer's
-device or keyboard.
+The text is cleaned once, by the intake service (testimony.services.story_submit); the form,
+the API and the kiosk only ask `story_text_check` for a friendly error and pass her text on
+untouched. Markup is stripped until none is left; everything else stays as she typed it: a
+"<" that starts no tag, an "&", and an entity she wrote as text ("&lt;" stays "&lt;"). The
+result is plain text: every display escapes it (templates and JSON do). The text is
+normalised to NFC, and invisible characters are removed: control characters other than
+newline and tab, format characters (zero-width joiners, bidi overrides), which can
+fingerprint a writer's device or keyboard, and lone surrogates, which are no text at all.
 """
 
-import html
+import re
 import unicodedata
 
 import bleach
@@ -16,26 +20,69 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 _KEEP_CONTROLS = {"\n", "\t"}
+_INVISIBLE = ("Cc", "Cf", "Cs")
+# The only entities in bleach's output once every "&" she typed was escaped: its own escapes.
+_BLEACH_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
+_UNDO_ESCAPES = re.compile("|".join(re.escape(entity) for entity in _BLEACH_ESCAPES))
+# What a tag looks like. Bleach leaves some as text where its parser reads them as part of a
+# comment (after "</<"); a display that forgot to escape might not, so they go too.
+_TAG_LIKE = re.compile(r"<(?:/?[A-Za-z][^<>]*|[!?][^<>]*)>")
+# Each pass strips the markup that the previous one uncovered (a tag inside a broken tag, or
+# inside <title>); a text still changing after this many passes is built to hide markup.
+MAX_PASSES = 8
+# How much longer than STORY_MAX_CHARS a text may be before cleaning (markup and spaces).
+RAW_ALLOWANCE = 4
 
 
 def strip_invisible(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(
-        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf")
+        ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) not in _INVISIBLE
     )
+
+
+def _strip_markup(text: str) -> str:
+    # Her "&" become "&amp;" first, so bleach reads her entities as text; undoing its escapes
+    # in one pass then gives back exactly what she typed, less the tags and comments.
+    stripped = bleach.clean(
+        text.replace("&", "&amp;"), tags=[], attributes={}, strip=True, strip_comments=True
+    )
+    text = _UNDO_ESCAPES.sub(lambda found: _BLEACH_ESCAPES[found.group()], stripped)
+    return _TAG_LIKE.sub("", text)
+
+
+def _one_pass(text: str) -> str:
+    # Invisible characters go before bleach too: its HTML parser turns controls into "?".
+    text = _strip_markup(strip_invisible(text))
+    return strip_invisible(unicodedata.normalize("NFC", text)).strip()
 
 
 def plain_text(text: str) -> str:
-    # Invisible characters go before bleach too: its HTML parser turns controls into "?".
-    stripped = bleach.clean(
-        strip_invisible(text), tags=[], attributes={}, strip=True, strip_comments=True
-    )
-    return strip_invisible(unicodedata.normalize("NFC", html.unescape(stripped))).strip()
+    """What she typed minus markup: a fixed point, so plain_text(plain_text(x)) == plain_text(x)."""
+    for _pass in range(MAX_PASSES):
+        cleaner = _one_pass(text)
+        if cleaner == text:
+            return text
+        text = cleaner
+    # Markup nested to outlast every pass: without a "<" no tag can remain.
+    return _one_pass(text.replace("<", ""))
 
 
-def clean_story_text(text: str) -> str:
-    """The text to store, or a ValidationError in the active language."""
-    clean = plain_text(text)
+def story_text_check(text: str) -> None:
+    """A ValidationError in the active language if the story is too short or too long once
+    cleaned. Entry points call it for a friendly error; they pass on her text unchanged."""
+    _check_length(_cleaned(text))
+
+
+def _cleaned(text: str) -> str:
+    # Cleaning costs time in proportion to the length: a text many times longer than a story
+    # may be is too long whatever markup it holds, and is not cleaned at all.
+    if len(text) > settings.STORY_MAX_CHARS * RAW_ALLOWANCE:
+        _check_length(text)
+    return plain_text(text)
+
+
+def _check_length(clean: str) -> None:
     if len(clean) < settings.STORY_MIN_CHARS:
         raise ValidationError(
             ngettext_lazy(
@@ -55,4 +102,11 @@ def clean_story_text(text: str) -> str:
             % {"limit": settings.STORY_MAX_CHARS},
             code="too_long",
         )
+
+
+def clean_story_text(text: str) -> str:
+    """The text to store, or a ValidationError in the active language. Only the intake
+    service calls it: the text is cleaned once."""
+    clean = _cleaned(text)
+    _check_length(clean)
     return clean

@@ -4,9 +4,8 @@ The feed is a plain Django view, not a DRF one: it is the hottest path of the pl
 does nothing but read the feed's version and return bytes rendered once per version.
 """
 
-import json
-
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +16,11 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimony import feeds, kiosk, ratelimit
+from testimony import feeds, jsonbody, kiosk, ratelimit
 from testimony.api import StoryText, StrictSerializer
 from testimony.models import Channel, Consent, Region
 from testimony.services import story_submit
-from testimony.walls import screen_seen
+from testimony.walls import screen_id_verify, screen_seen
 
 
 def _cache_headers(response, etag: str) -> None:
@@ -64,19 +63,33 @@ def installations(request):
     return response
 
 
+TOO_LARGE = _("The request is too large.")
+SCREEN_REFUSED = _("This screen is not accepted.")
+SLOW_DOWN = _("Too many tries for now. Please wait a while and try again.")
+
+
 @csrf_exempt  # no cookie, no session: nothing to forge
 @require_POST
 def heartbeat(request, slug: str):
-    """`POST /api/v1/wall/<installation>/heartbeat/` with `{"screen": "<its random id>"}`."""
+    """`POST /api/v1/wall/<installation>/heartbeat/` with `{"screen": "<the id its page got>"}`.
+
+    Rate limited per rate key (WALL_HEARTBEAT_RATE_LIMIT)."""
     state = feeds.feed_state(slug)
     if state is None:
         return JsonResponse({"detail": "No such installation."}, status=404)
+    if not ratelimit.hit("wall-heartbeat", request.rate_key, settings.WALL_HEARTBEAT_RATE_LIMIT):
+        return JsonResponse({"detail": str(SLOW_DOWN)}, status=429)
     try:
-        screen = str(json.loads(request.body or b"{}").get("screen", ""))
-    except (ValueError, AttributeError):
-        screen = ""
-    if not screen_seen(installation_id=state.installation_id, screen_id=screen):
-        return JsonResponse({"screen": ["Not accepted."]}, status=400)
+        body = jsonbody.loads(request.body) if request.body else {}
+    except RequestDataTooBig:
+        return JsonResponse({"detail": str(TOO_LARGE)}, status=413)
+    except jsonbody.BodyRefused as refused:
+        return JsonResponse({"detail": str(refused.message)}, status=400)
+    signed = body.get("screen") if isinstance(body, dict) else None
+    # Only an id the wall page issued for this installation: a made-up one stores nothing.
+    screen = screen_id_verify(slug=slug, signed=signed)
+    if screen is None or not screen_seen(installation_id=state.installation_id, screen_id=screen):
+        return JsonResponse({"screen": [str(SCREEN_REFUSED)]}, status=400)
     return HttpResponse(status=204)
 
 

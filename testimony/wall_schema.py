@@ -104,7 +104,10 @@ PATHS = {
                             "properties": {
                                 "screen": {
                                     "type": "string",
-                                    "description": "The screen's own random id.",
+                                    "description": (
+                                        "The id the screen page issued (signed for this "
+                                        "installation); any other is refused."
+                                    ),
                                 }
                             },
                         }
@@ -113,8 +116,9 @@ PATHS = {
             },
             "responses": {
                 "204": {"description": "Seen."},
-                "400": {"description": "Refused."},
+                "400": {"description": "Refused: not JSON, or an id not issued here."},
                 "404": {"description": "No such installation."},
+                "429": {"description": "Too many heartbeats from this rate-limit key."},
             },
         }
     },

@@ -1,8 +1,11 @@
 """Services and selectors of the walls: pause switches, policy edits, screens, reports."""
 
 import datetime
+import re
+import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -68,8 +71,37 @@ def installation_save(*, installation: Installation) -> Installation:
     return installation
 
 
+_SCREEN_SALT = "untold.wall.screen:"
+_SCREEN_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def _screen_signer(slug: str) -> signing.Signer:
+    # Salted per installation: an id issued for one installation is refused by every other.
+    return signing.Signer(salt=_SCREEN_SALT + slug)
+
+
+def screen_id_issue(*, slug: str) -> str:
+    """A screen id for a screen that loads this installation's wall page: 64 random bits,
+    signed for this installation. It names a machine: no time, nothing about a person."""
+    return _screen_signer(slug).sign(secrets.token_hex(8))
+
+
+def screen_id_verify(*, slug: str, signed: str) -> str | None:
+    """The random id inside a screen id this installation issued; None for any other."""
+    if not isinstance(signed, str) or len(signed) > 200:
+        return None
+    try:
+        screen_id = _screen_signer(slug).unsign(signed)
+    except signing.BadSignature:
+        return None
+    return screen_id if _SCREEN_ID.fullmatch(screen_id) else None
+
+
 def screen_seen(*, installation_id: int, screen_id: str) -> bool:
     """A screen says it is alive. Its id is random and its own; it names a machine.
+
+    The id is the random part of one the wall page issued (screen_id_issue), checked by the
+    heartbeat (screen_id_verify): made-up ids never reach this table.
 
     At most WALL_MAX_SCREENS screens per installation are tracked, so a flood of made-up ids
     cannot grow the table; screens unseen for a week are forgotten.

@@ -1,9 +1,11 @@
+import html
 import re
 
 import pytest
 from django.core import signing
 
 from testimony.models import Story
+from tests.testimony.test_services import TYPED_AND_STORED
 
 TEXT = "I was afraid for eleven years. Today I am writing it down for the first time."
 
@@ -52,6 +54,12 @@ def test_a_retry_with_the_same_token_returns_the_same_receipt(client):
     assert Story.objects.count() == 1
 
 
+@pytest.mark.parametrize(("typed", "stored"), TYPED_AND_STORED)
+def test_the_form_stores_what_she_typed_minus_markup_cleaned_once(client, typed, stored):
+    assert send(client, text=typed).status_code == 200
+    assert Story.objects.get().text == stored
+
+
 def test_an_expired_token_keeps_her_text_and_asks_to_send_again(client, settings):
     settings.FORM_TOKEN_MAX_AGE_SECONDS = -1
     response = send(client)
@@ -86,6 +94,24 @@ def test_validation_errors_are_in_the_page_language_and_keep_the_text(client):
     html = response.content.decode()
     assert "символ" in html and "мало" in html
     assert 'aria-invalid="true"' in html
+    assert Story.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "words"),
+    [
+        ("kk", "<b>қысқа</b> &lt;", "таңба"),
+        ("ru", "Слишком &amp; длинно. " * 500, "длиннее"),
+        ("en", "<i>short</i> &amp;", "at least"),
+    ],
+)
+def test_a_length_error_speaks_her_language_and_keeps_her_text_as_typed(client, lang, typed, words):
+    response = send(client, lang, text=typed)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert words in page
+    kept = re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)
+    assert html.unescape(kept) == typed
     assert Story.objects.count() == 0
 
 

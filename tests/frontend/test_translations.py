@@ -25,6 +25,8 @@ PYTHON_SOURCES = [
     "testimony/abuse.py",
     "testimony/proofofwork.py",
     "testimony/sanitize.py",
+    "testimony/jsonbody.py",
+    "testimony/wall_api.py",
     "testimony/selectors.py",
     "config/settings.py",
 ]

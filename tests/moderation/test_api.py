@@ -236,3 +236,16 @@ def test_the_moderation_api_is_in_the_openapi_schema(client):
         "/api/v1/moderation/stories/{story_id}/decision/",
     ):
         assert path in schema
+
+
+@pytest.mark.parametrize("body", ["[" * 50_000, '{"a":' * 50_000, '{"action": "approve", "ver'])
+def test_a_decision_with_a_broken_body_is_a_400_and_changes_nothing(
+    call, make_user, token_for, body
+):
+    token = token_for(make_user("moderator"))
+    story = screened()
+    call("post", f"stories/{story.id}/claim/", token)
+    response = call("post", f"stories/{story.id}/decision/", token, body)
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]
+    assert Story.objects.get(id=story.id).status == story.status

@@ -1,19 +1,58 @@
+"""The stored text is what she typed, minus markup: cleaned once, to a fixed point, with every
+"<" that starts no tag, every "&" and every entity she wrote left as she wrote it."""
+
+import html
+import re
+import unicodedata
+
+import bleach
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import translation
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from testimony.sanitize import clean_story_text, plain_text
+from testimony.sanitize import clean_story_text, plain_text, story_text_check
 
 
-def test_markup_is_stripped_and_entities_unescaped():
+def test_markup_is_stripped_and_entities_she_typed_are_kept():
     assert plain_text("<b>He</b> said &quot;stay&quot; <script>x()</script>&amp; left") == (
-        'He said "stay" x()& left'
+        "He said &quot;stay&quot; x()&amp; left"
     )
 
 
 def test_text_that_only_looks_like_markup_survives():
     assert plain_text("5 < 6 and 7 > 3") == "5 < 6 and 7 > 3"
+    assert plain_text("a < b & c") == "a < b & c"
+    assert plain_text("I <3 you, x<y, x </ y") == "I <3 you, x<y, x </ y"
+
+
+def test_a_literal_entity_she_typed_stays_as_typed():
+    assert plain_text("I wrote &lt; and &amp; and &#60; here") == (
+        "I wrote &lt; and &amp; and &#60; here"
+    )
+
+
+def test_escaped_markup_is_not_turned_into_markup():
+    # The old cleaner unescaped after bleach, twice: this came out as "<script>".
+    assert plain_text("&amp;lt;script&amp;gt;") == "&amp;lt;script&amp;gt;"
+    assert "<script" not in plain_text("&lt;script&gt;alert(1)&lt;/script&gt;")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("<<b>script>alert(1)</script>", "alert(1)"),
+        ("<<<b>b>script>x", "x"),
+        ("</<b>bold", "</bold"),
+        ("<title><b>bold</b></title> in a title", "bold in a title"),
+        ("<textarea><script>x()</script></textarea>", "x()"),
+        ("<plaintext><i>hi</i>", "hi"),
+    ],
+)
+def test_a_tag_hidden_inside_broken_markup_is_stripped_too(typed, stored):
+    assert plain_text(typed) == stored
 
 
 def test_normalised_to_nfc():
@@ -46,3 +85,95 @@ def test_too_long_is_refused():
 def test_length_counts_the_clean_text_not_the_markup():
     with pytest.raises(ValidationError):
         clean_story_text("<p>" + "\u200b" * 100 + "short</p>")
+
+
+@override_settings(STORY_MAX_CHARS=50)
+def test_a_text_far_longer_than_a_story_is_too_long_without_being_cleaned(monkeypatch):
+    import testimony.sanitize
+
+    monkeypatch.setattr(testimony.sanitize, "plain_text", lambda text: pytest.fail("cleaned"))
+    with pytest.raises(ValidationError) as caught:
+        story_text_check("<b></b>" * 29)  # 203 characters, over four times the limit
+    assert caught.value.code == "too_long"
+
+
+def test_the_check_for_entry_points_validates_without_returning_a_text():
+    assert story_text_check("<b>" + "long enough to be a story " * 2 + "</b>") is None
+    with pytest.raises(ValidationError):
+        story_text_check("<b>short</b>")
+
+
+# --- Properties --------------------------------------------------------------------------------
+# Text a person might type, with the characters markup is made of over-represented.
+MARKUP_BITS = st.sampled_from(
+    ["<", ">", "</", "<!", "<?", "&", ";", "&lt;", "&amp;", "&gt;", "&#60;", '"', "'", "=", "-"]
+    + ["b", "i", "script", "title", "textarea", "plaintext", "style", "!--", "-->", " ", "\n"]
+)
+ANY_TEXT = st.lists(st.one_of(MARKUP_BITS, st.text(max_size=8)), max_size=30).map("".join)
+PROPERTY = settings(max_examples=400, deadline=None)  # never timed: bleach's speed varies
+
+# A tag bleach strips: a start or end tag, a comment, a declaration or a processing instruction.
+TAG = re.compile(r"<(?:/?[A-Za-z][^<>]*|[!?][^<>]*)>")
+
+
+def bleach_would_strip_something(text: str) -> bool:
+    """An oracle independent of the module: escape her "&", let bleach strip, unescape."""
+    escaped = text.replace("&", "&amp;")
+    kept = bleach.clean(escaped, tags=[], attributes={}, strip=True, strip_comments=True)
+    return html.unescape(kept) != text
+
+
+@PROPERTY
+@given(ANY_TEXT)
+@example("<<b>script>alert(1)</script>")
+@example("&amp;lt;script&amp;gt;")
+def test_cleaning_is_idempotent(text):
+    once = plain_text(text)
+    assert plain_text(once) == once
+
+
+@PROPERTY
+@given(ANY_TEXT)
+@example("<<b>script>alert(1)</script>")
+@example("<title><<b>i>x</title>")
+@example("</<b>")
+def test_the_output_never_holds_a_tag(text):
+    clean = plain_text(text)
+    assert not TAG.search(clean), clean
+    assert not bleach_would_strip_something(clean), clean
+
+
+NO_TAG_START = st.characters(exclude_categories=("Cc", "Cf", "Cs"), exclude_characters="<")
+PLAIN = st.lists(st.one_of(st.text(NO_TAG_START), st.sampled_from(["\n", "\t", "&", ">"]))).map(
+    "".join
+)
+
+
+@PROPERTY
+@given(PLAIN)
+@example("a > b & c; &lt; &amp;amp; &#x3C; &copy")
+@example("  e\u0301 \n")
+def test_text_without_markup_is_unchanged_but_for_nfc_and_trimming(text):
+    assert plain_text(text) == unicodedata.normalize("NFC", text).strip()
+
+
+ENTITY = st.one_of(
+    st.sampled_from(["&lt;", "&gt;", "&amp;", "&quot;", "&#60;", "&#x3C;", "&nbsp;", "&copy"]),
+    st.from_regex(r"&(#[0-9]{1,5}|#x[0-9a-fA-F]{1,4}|[a-zA-Z]{1,8});?", fullmatch=True),
+)
+# Between her entities: words (no "<" or "&" of their own, no combining mark that NFC could
+# fold into an entity's last letter), and markup that is stripped around them.
+WORDS = st.text(st.characters(exclude_categories=("Cc", "Cf", "Cs", "Mn", "Mc", "Me")), max_size=6)
+AROUND = st.one_of(
+    WORDS.map(lambda s: " " + s.replace("<", "").replace("&", "") + " "),
+    st.sampled_from([" <b> ", " </i> ", " <!-- x --> ", " <br/> ", " < ", " > "]),
+)
+
+
+@PROPERTY
+@given(st.lists(st.tuples(AROUND, ENTITY), min_size=1, max_size=8))
+def test_every_entity_she_typed_survives(parts):
+    text = "".join(around + entity for around, entity in parts) + " end"
+    clean = plain_text(text)
+    for _, entity in parts:
+        assert entity in clean, (text, clean)

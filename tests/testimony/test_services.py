@@ -16,6 +16,30 @@ def test_submit_keeps_a_day_and_a_keyed_receipt_only():
     assert story.received_on is not None
 
 
+STORY = " He took my passport and my phone. I left anyway, and I am alive."
+# (what she typed, what is stored): cleaned once, by the intake service, whatever the door.
+TYPED_AND_STORED = [
+    ("&amp;lt;script&amp;gt;" + STORY, "&amp;lt;script&amp;gt;" + STORY),
+    ("I typed &lt; and a < b & c." + STORY, "I typed &lt; and a < b & c." + STORY),
+    ("<<b>script>alert(1)</script>" + STORY, "alert(1)" + STORY),
+    ("<b>bold</b> &amp; \u200bhidden" + STORY, "bold &amp; hidden" + STORY),
+]
+
+
+@pytest.mark.parametrize(("typed", "stored"), TYPED_AND_STORED)
+def test_submit_stores_what_she_typed_minus_markup(typed, stored):
+    story = Story.objects.get(id=SubmittedStoryFactory(text=typed).story_id)
+    assert story.text == stored
+
+
+def test_submit_refuses_a_story_too_short_once_cleaned():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        SubmittedStoryFactory(text="<p>" + "<b></b>" * 20 + "short</p>")
+    assert not Story.objects.exists()
+
+
 def test_transitions_are_checked_and_audited_with_the_day_only():
     story = Story.objects.get(id=SubmittedStoryFactory().story_id)
     with pytest.raises(TransitionNotAllowed):

@@ -11,6 +11,7 @@ from testimony import kiosk
 from testimony.models import Channel, KioskDevice, Story
 from testimony.walls import switches_set
 from tests.testimony.test_privacy import MARKER_VALUES, MARKERS
+from tests.testimony.test_services import TYPED_AND_STORED
 from tests.wall import factories
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,23 @@ def tell(api, token, text=TEXT, **extra):
         HTTP_X_KIOSK_DEVICE=token,
         **extra,
     )
+
+
+@pytest.mark.parametrize(("typed", "stored"), TYPED_AND_STORED)
+def test_the_kiosk_stores_what_she_typed_minus_markup_cleaned_once(api, registered, typed, stored):
+    assert tell(api, registered, text=typed).status_code == 201
+    assert Story.objects.get().text == stored
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "words"),
+    [("ru", "мало", "символ"), ("kk", "<b>қысқа</b>", "таңба"), ("en", "x" * 10_001, "longer")],
+)
+def test_a_length_error_speaks_the_kiosk_language(api, registered, language, typed, words):
+    response = tell(api, registered, text=typed, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    assert words in response.json()["text"][0]
+    assert not Story.objects.exists()
 
 
 def test_a_setup_code_works_once_and_names_the_installation(api, device):

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from testimony.models import Installation, Screen, Status, Story, WallReport
-from testimony.walls import switches_set
+from testimony.walls import screen_id_issue, switches_set
 from tests.testimony.test_privacy import MARKER_VALUES, MARKERS
 from tests.wall import factories
 
@@ -112,7 +112,7 @@ def test_public_wall_pages_leave_no_request_metadata(client, all_rows, captured_
         client.post("/wall/report/", {"story": str(story.id)}, **MARKERS),
         client.post(
             "/api/v1/wall/station/heartbeat/",
-            {"screen": "a1b2c3d4e5f60718"},
+            {"screen": screen_id_issue(slug="station")},
             content_type="application/json",
             **MARKERS,
         ),
@@ -128,8 +128,10 @@ def test_a_screen_heartbeat_is_recorded_and_capped(client, settings):
     settings.WALL_MAX_SCREENS = 2
     place = factories.installation(slug="station")
     url = "/api/v1/wall/station/heartbeat/"
-    for n in range(3):
-        client.post(url, {"screen": f"screen{n:08d}"}, content_type="application/json")
+    for _ in range(3):
+        client.post(
+            url, {"screen": screen_id_issue(slug="station")}, content_type="application/json"
+        )
     assert Screen.objects.filter(installation=place).count() == 2
     bad = client.post(url, {"screen": "<script>"}, content_type="application/json")
     assert bad.status_code == 400

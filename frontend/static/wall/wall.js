@@ -25,16 +25,22 @@
     try { localStorage.setItem(KEY, JSON.stringify(value)); } catch (e) { /* full or off */ }
   }
 
+  // The screen's id comes from the server with the page (signed for this installation, so a
+  // made-up one is refused). The first one it got is kept, so a reload stays the same screen;
+  // if the server refuses it (another installation's, or an old unsigned one), the page's own
+  // takes its place.
   function screenId() {
     var id = null;
     try { id = localStorage.getItem("untold-screen-id"); } catch (e) { /* off */ }
-    if (!id || !/^[0-9a-f]{16}$/.test(id)) {
-      var bytes = new Uint8Array(8);
-      crypto.getRandomValues(bytes);
-      id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-      try { localStorage.setItem("untold-screen-id", id); } catch (e) { /* off */ }
+    if (!id || id.indexOf(":") < 0) {
+      id = config.screen;
+      keepScreenId(id);
     }
     return id;
+  }
+
+  function keepScreenId(id) {
+    try { localStorage.setItem("untold-screen-id", id); } catch (e) { /* off */ }
   }
 
   function rotationSeconds() {
@@ -195,10 +201,17 @@
     var now = Date.now();
     if (now - state.lastBeat < 60000) return;
     state.lastBeat = now;
+    var id = screenId();
     fetch(config.heartbeat, {
       method: "POST", cache: "no-store", credentials: "omit",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ screen: screenId() })
+      body: JSON.stringify({ screen: id })
+    }).then(function (response) {
+      root.dataset.heartbeat = String(response.status);
+      if (response.status === 400 && id !== config.screen) {
+        keepScreenId(config.screen);
+        state.lastBeat = 0;  // beat again with it on the next poll
+      }
     }).catch(function () { /* the next poll tries again */ });
   }
 

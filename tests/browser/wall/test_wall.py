@@ -5,7 +5,9 @@ import json
 
 import pytest
 
+from testimony.models import Screen
 from testimony.services import story_withdraw
+from testimony.walls import screen_id_issue
 from tests.wall import factories
 
 pytestmark = pytest.mark.browser
@@ -142,6 +144,36 @@ def test_the_screen_keeps_only_the_public_feed_in_storage(open_page):
     saved = json.loads(json.loads(storage)["untold-wall:station"])
     assert set(saved["feed"]["stories"][0]) == {"id", "text", "language", "labels", "published_on"}
     assert set(json.loads(storage)) == {"untold-wall:station", "untold-screen-id"}
+
+
+BEAT_ACCEPTED = "() => document.documentElement.dataset.heartbeat === '204'"
+KEPT_ID = "() => localStorage.getItem('untold-screen-id')"
+
+
+def test_the_screen_beats_with_the_id_its_page_was_given_and_keeps_it(open_page):
+    place = factories.installation(slug="station")
+    page = open_page(f"/wall/station/{FAST}")
+    page.wait_for_function(BEAT_ACCEPTED)
+    kept = page.evaluate(KEPT_ID)
+    assert Screen.objects.get(installation=place).screen_id == kept.split(":")[0]
+    page.reload()  # a new page brings a new id, but the screen stays the one it was
+    page.wait_for_function(BEAT_ACCEPTED)
+    assert page.evaluate(KEPT_ID) == kept
+    assert Screen.objects.filter(installation=place).count() == 1
+
+
+def test_a_screen_whose_kept_id_is_refused_takes_its_pages_id(open_page):
+    place = factories.installation(slug="station")
+    page = open_page(f"/wall/station/{FAST}")
+    page.wait_for_function(BEAT_ACCEPTED)
+    Screen.objects.all().delete()
+    foreign = screen_id_issue(slug="elsewhere")  # e.g. the device used to show another wall
+    page.evaluate("(id) => localStorage.setItem('untold-screen-id', id)", foreign)
+    page.reload()
+    page.wait_for_function(BEAT_ACCEPTED)
+    kept = page.evaluate(KEPT_ID)
+    assert kept != foreign
+    assert Screen.objects.get(installation=place).screen_id == kept.split(":")[0]
 
 
 def test_a_mosaic_shows_several_stories_at_once(open_page):
