@@ -1,7 +1,6 @@
 """The workspace pages under /moderate/: they read through selectors, write through the
 services (claims, decisions, accounts), and ask the access policy what to show."""
 
-import json
 from urllib.parse import urlencode
 
 import segno
@@ -37,6 +36,7 @@ from moderation.presentation import (
 from moderation.roles import ROLES, role_of
 from moderation.tokens import api_token_issue, api_tokens_revoke
 from moderation.wellbeing import Wellbeing
+from testimony import jsonbody
 from testimony.audit import audit_record
 from testimony.models import AuditAction, Installation, Label, Region, Status
 from testimony.walls import reported_count
@@ -339,8 +339,8 @@ def _spans_posted(request, name: str) -> list:
     if not raw.strip():
         return []
     try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
+        value = jsonbody.loads(raw)
+    except ValueError:
         raise Invalid(_("The redactions could not be read.")) from None
     if not isinstance(value, list):
         raise Invalid(_("The redactions could not be read."))
