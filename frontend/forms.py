@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from testimony.models import Consent, Region
-from testimony.sanitize import story_text_check
 
 _NO_LEARNING = {
     "autocomplete": "off",
@@ -33,13 +32,6 @@ class StoryForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Consent.WALL,
     )
-
-    def clean_text(self) -> str:
-        # A friendly error here; her text goes on as she typed it: the intake service
-        # cleans it, once.
-        text = self.cleaned_data["text"]
-        story_text_check(text)
-        return text
 
 
 class ReceiptForm(forms.Form):

@@ -14,16 +14,12 @@ from frontend import oversize
 from frontend.forms import ReceiptForm, RegionForm, StoryForm
 from frontend.guards import cross_site
 from moderation import screeners
-from testimony import abuse, formtoken, idempotency, proofofwork, ratelimit
+from testimony import abuse, formtoken, intake, ratelimit, switches
 from testimony.models import Channel, Consent, Region
-from testimony.sanitize import plain_text
 from testimony.selectors import help_resources, receipt_status
-from testimony.services import story_submit, story_withdraw
+from testimony.services import story_withdraw
 
 log = logging.getLogger(__name__)
-
-# The danger screener, looked up through the screeners' registry (issue 3 owns it).
-DANGER_SCREENER = "moderation.screeners.danger"
 
 EXPIRED = _(
     "This page was open for a long time, so it needs one more tap on “Send”. "
@@ -59,10 +55,6 @@ TOO_LARGE = ngettext_lazy(
     "send it again.",
     "limit",
 )
-CLOSED = _(
-    "We are not taking new stories right now. Your story is still here and was not sent. "
-    "Please come back later."
-)
 
 # The proof-of-work widget's words, in the page's language (frontend/tell.js hands them over).
 POW_STRINGS = {
@@ -84,17 +76,6 @@ POW_STRINGS = {
     "ariaLinkLabel": "ALTCHA",
     "footer": "",
 }
-
-
-def intake_is_paused() -> bool:
-    """Hook for the intake pause switch (issue 5 owns the switch and wires it in here).
-
-    While it answers True, the tell page says it is closed, shows the help resources, and a
-    story sent anyway is kept on the page, never stored.
-    """
-    from testimony import feeds
-
-    return feeds.intake_paused()
 
 
 def _resources(request, *, region: str = "", emergency_first: bool = False):
@@ -129,7 +110,7 @@ def _tell_form(request, form, *, token: str | None = None, problem=None, status=
 
 
 def _closed(request, form, status=200):
-    context = {"form": form, "resources": _resources(request), "problem": form and CLOSED}
+    context = {"form": form, "resources": _resources(request), "problem": form and intake.CLOSED}
     return render(request, "frontend/closed.html", context, status=status)
 
 
@@ -140,63 +121,84 @@ def in_danger(text: str, language: str) -> bool:
     them to someone who does not need them costs nothing.
     """
     try:
-        screen = screeners.load(DANGER_SCREENER)
-        return bool(screen(text, language))
+        return screeners.danger_found(text, language)
     except Exception as exc:
         # The type only: a message or traceback could quote her text.
         log.error("the danger check failed (%s); emergency numbers first", type(exc).__name__)
         return True
 
 
+def _door_problem(request, form, token):
+    """What the tell form itself finds wrong, in the order she should hear it; intake decides
+    when it matters (a paused intake says so first). (message, status) or None."""
+    if cross_site(request):
+        return CROSS_SITE, 403
+    if isinstance(token, formtoken.TokenExpired):
+        return EXPIRED, 400
+    if isinstance(token, formtoken.TokenInvalid):
+        return INVALID, 400
+    if not form.is_valid():
+        return None, 400  # the form shows its own field errors
+    return None
+
+
+def _form_token(request):
+    try:
+        return formtoken.verify(request.POST.get("token", ""))
+    except (formtoken.TokenExpired, formtoken.TokenInvalid) as refused:
+        return refused
+
+
 @csrf_exempt  # no cookies here: a signed form token and Sec-Fetch-Site protect the form
 @require_http_methods(["GET", "POST"])
 def tell(request):
     if request.method == "GET":
-        if intake_is_paused():
+        if switches.intake_paused():
             return _closed(request, None)
         return _tell_form(request, StoryForm())
     try:
         form = StoryForm(request.POST)
     except RequestDataTooBig:
         return _too_large(request)
-    if intake_is_paused():
-        return _closed(request, form, status=503)
-    if cross_site(request):
-        return _tell_form(request, form, problem=CROSS_SITE, status=403)
-    try:
-        token = formtoken.verify(request.POST.get("token", ""))
-    except formtoken.TokenExpired:
-        return _tell_form(request, form, problem=EXPIRED, status=400)
-    except formtoken.TokenInvalid:
-        return _tell_form(request, form, problem=INVALID, status=400)
-    if not form.is_valid():
-        return _tell_form(request, form, token=token.value, status=400)
-
+    token = _form_token(request)
+    valid = isinstance(token, formtoken.FormToken)
+    problem = _door_problem(request, form, token)
+    fields = form.cleaned_data if problem is None else {}
     payload = request.POST.get("altcha", "").strip()
-    without_proof = settings.POW_ENABLED and not payload
-    if without_proof and (wait := token.seconds_until_unlocked()):
-        # No proof of work (no JavaScript): the form's time lock asks her to wait a moment.
-        return _tell_form(request, form, token=token.value, problem=_wait_message(wait), status=400)
-
-    def submit() -> dict:
-        proof = None if without_proof else abuse.proof_check(payload)
-        abuse.intake_admit(request=request, proof=proof)
-        done = story_submit(
-            **form.cleaned_data, channel=Channel.WEB, no_proof_of_work=without_proof
-        )
-        return {"receipt": done.receipt, "status": done.status}
-
-    try:
-        submitted = idempotency.once(f"form:{token.value}", submit)
-    except proofofwork.ProofRefused as refused:
-        return _tell_form(request, form, token=token.value, problem=refused.message, status=400)
-    except abuse.IntakeRefused as refused:
-        return _tell_form(request, form, token=token.value, problem=refused.message, status=429)
-
-    region = form.cleaned_data["region"]
-    danger = in_danger(plain_text(form.cleaned_data["text"]), get_language())
+    answer = intake.story_intake(
+        draft=intake.Draft(
+            text=request.POST.get("text", ""),
+            consent=fields.get("consent", ""),
+            region=fields.get("region", ""),
+            problem=problem,
+        ),
+        door=intake.Door(
+            channel=Channel.WEB,
+            caller=abuse.Caller.of(request),
+            proof=payload,
+            time_lock_wait=token.seconds_until_unlocked() if valid else 0,
+            once_key=token.value if valid else "",
+        ),
+    )
+    kept = token.value if valid else None  # her form stays valid: "Send" again just works
+    if answer.outcome == intake.Outcome.CLOSED:
+        return _closed(request, form, status=503)
+    if answer.outcome == intake.Outcome.REFUSED_AT_DOOR:
+        message, status = answer.problem
+        return _tell_form(request, form, token=kept, problem=message, status=status)
+    if answer.outcome == intake.Outcome.INVALID:
+        form.add_error("text", answer.errors["text"])
+        return _tell_form(request, form, token=kept, status=400)
+    if answer.outcome == intake.Outcome.WAIT:
+        problem = _wait_message(answer.wait_seconds)
+        return _tell_form(request, form, token=kept, problem=problem, status=400)
+    if not answer.accepted:  # the proof refused, or a rate limit
+        status = 400 if answer.outcome == intake.Outcome.PROOF_REFUSED else 429
+        return _tell_form(request, form, token=kept, problem=answer.message, status=status)
+    region = fields["region"]
+    danger = in_danger(answer.text, get_language())
     context = {
-        "receipt": submitted["receipt"],
+        "receipt": answer.receipt,
         "danger": danger,
         "resources": _resources(request, region=region, emergency_first=danger),
     }
@@ -223,7 +225,7 @@ def _too_large(request):
             "consent": consent if consent in dict(Consent.choices) else "",
         }
     )
-    if intake_is_paused():
+    if switches.intake_paused():
         return _closed(request, form, status=503)
     try:
         token = formtoken.verify(start.fields.get("token", "")).value

@@ -24,7 +24,7 @@ from moderation.decisions import story_unpublish
 from moderation.errors import ReviewError
 from moderation.permissions import workspace_view
 from moderation.policy import Action
-from testimony import feeds, ratelimit
+from testimony import feeds, ratelimit, switches
 from testimony.models import Installation, Status, Story
 from testimony.walls import (
     report_dismiss,
@@ -32,7 +32,6 @@ from testimony.walls import (
     screen_id_issue,
     screens_by_installation,
     story_report,
-    switches_set,
 )
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -216,9 +215,9 @@ def lead_overview(request):
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action in ("pause_walls", "resume_walls"):
-            switches_set(actor=request.user, walls_paused=action == "pause_walls")
+            switches.switches_set(actor=request.user, walls_paused=action == "pause_walls")
         elif action in ("pause_intake", "resume_intake"):
-            switches_set(actor=request.user, intake_paused=action == "pause_intake")
+            switches.switches_set(actor=request.user, intake_paused=action == "pause_intake")
         elif action == "unpublish":
             try:
                 story_unpublish(
@@ -239,7 +238,7 @@ def lead_overview(request):
         request,
         "wall/lead.html",
         {
-            "switches": feeds.switches(),
+            "switches": switches.switches(),
             "installations": screens_by_installation(),
             "reports": reported_stories(),
         },

@@ -15,6 +15,8 @@ invariant 7) and lives only in the cache with a TTL of at most a day.
 The kiosk (a registered device) does not pass through here.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -41,10 +43,18 @@ class IntakeRefused(Exception):
         self.code = code
 
 
-def shared_address(request) -> bool:
-    """True for requests that share one address with every other user of their route."""
-    host = request.get_host().split(":", 1)[0].lower()
-    return host.endswith(".onion")
+@dataclass(frozen=True)
+class Caller:
+    """What abuse controls know of whoever sends a story: the coarse rate key, and whether
+    the address is shared with every other user of the route (the onion service)."""
+
+    rate_key: str
+    shared_address: bool = False
+
+    @classmethod
+    def of(cls, request) -> "Caller":
+        host = request.get_host().split(":", 1)[0].lower()
+        return cls(rate_key=request.rate_key, shared_address=host.endswith(".onion"))
 
 
 def _over(scope: str, key: str, rate: str) -> bool:
@@ -56,21 +66,21 @@ def under_flood() -> bool:
     return _over(_FLOOD_SCOPE, _ALL, settings.POW_FLOOD_RATE)
 
 
-def key_over_limit(request) -> bool:
-    if shared_address(request):
+def key_over_limit(caller: Caller) -> bool:
+    if caller.shared_address:
         return False
-    return _over(_KEY_SCOPE, request.rate_key, settings.INTAKE_RATE_LIMIT)
+    return _over(_KEY_SCOPE, caller.rate_key, settings.INTAKE_RATE_LIMIT)
 
 
-def challenge_for(request) -> dict:
+def challenge_for(caller: Caller) -> dict:
     """A proof-of-work challenge, harder under flood or for a key over its limit."""
-    return proofofwork.challenge_issue(raised=under_flood() or key_over_limit(request))
+    return proofofwork.challenge_issue(raised=under_flood() or key_over_limit(caller))
 
 
-def intake_admit(*, request, proof: proofofwork.Proof | None) -> None:
+def intake_admit(*, caller: Caller, proof: proofofwork.Proof | None) -> None:
     """Count one story about to be stored, or raise IntakeRefused with a kind message."""
-    if not shared_address(request):
-        within = ratelimit.hit(_KEY_SCOPE, request.rate_key, settings.INTAKE_RATE_LIMIT)
+    if not caller.shared_address:
+        within = ratelimit.hit(_KEY_SCOPE, caller.rate_key, settings.INTAKE_RATE_LIMIT)
         if not within and not (proof is not None and proof.raised):
             raise IntakeRefused(SLOW_DOWN, "rate_limited")
     if not ratelimit.hit(_ALL_SCOPE, _ALL, settings.INTAKE_GLOBAL_RATE_LIMIT):

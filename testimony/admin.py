@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from testimony import kiosk
 from testimony.models import Installation, KioskDevice, Switches
-from testimony.walls import installation_save, switches_set
+from testimony.switches import switches_set
+from testimony.walls import installation_save
 
 
 @admin.register(Installation)

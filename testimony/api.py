@@ -1,7 +1,6 @@
 """The public JSON API: intake and receipts. Thin: each view validates and calls a service."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -9,11 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from testimony import abuse, feeds, idempotency, proofofwork, ratelimit
+from testimony import abuse, intake, ratelimit
 from testimony.models import Channel, Consent, Region
-from testimony.sanitize import story_text_check
 from testimony.selectors import receipt_status
-from testimony.services import IntakePaused, story_submit, story_withdraw
+from testimony.services import story_withdraw
 
 
 class StrictSerializer(serializers.Serializer):
@@ -31,19 +29,50 @@ class StrictSerializer(serializers.Serializer):
 
 
 class StoryText(serializers.CharField):
-    """Her story, checked for a friendly length error and passed on exactly as she sent it:
-    the intake service cleans it, once (testimony.sanitize)."""
+    """Her story, passed on exactly as she sent it: intake checks and cleans it, once."""
 
     default_error_messages = {"invalid": _("The story must be text.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
-        try:
-            story_text_check(data)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
         return data
+
+
+class IntakeClosed(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("We are not taking new stories right now. Please come back later.")
+    default_code = "intake_paused"
+
+
+def story_intake_answer(serializer: serializers.Serializer, door: intake.Door, body) -> Response:
+    """Intake for a JSON door (the API, the kiosk): the serializer's errors go to intake as the
+    door's problem (a paused intake still says so first), and its answer becomes a response.
+    `body(answer)` is what an accepted story answers with."""
+    valid = serializer.is_valid()
+    fields = dict(serializer.validated_data) if valid else {}
+    answer = intake.story_intake(
+        draft=intake.Draft(
+            text=fields.get("text", ""),
+            consent=fields.get("consent", ""),
+            region=fields.get("region", ""),
+            problem=None if valid else serializer.errors,
+        ),
+        door=door,
+    )
+    match answer.outcome:
+        case intake.Outcome.ACCEPTED:
+            return Response(body(answer), status=status.HTTP_201_CREATED)
+        case intake.Outcome.CLOSED:
+            raise IntakeClosed()
+        case intake.Outcome.REFUSED_AT_DOOR:
+            raise exceptions.ValidationError(answer.problem)
+        case intake.Outcome.INVALID:
+            raise exceptions.ValidationError(answer.errors)
+        case intake.Outcome.PROOF_REFUSED:
+            raise exceptions.ValidationError({"altcha": [answer.message]})
+        case _:
+            raise exceptions.Throttled(detail=answer.message)
 
 
 class StoryCreateApi(APIView):
@@ -60,27 +89,19 @@ class StoryCreateApi(APIView):
 
     @extend_schema(request=Input, responses={201: Output})
     def post(self, request):
-        if feeds.intake_paused():  # closed says so first, before any other check
-            raise IntakePaused()
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        payload = fields.pop("altcha", "")
-
-        def submit() -> dict:
-            try:
-                proof = abuse.proof_check(payload)
-                abuse.intake_admit(request=request, proof=proof)
-            except proofofwork.ProofRefused as exc:
-                raise serializers.ValidationError({"altcha": [exc.message]}) from exc
-            except abuse.IntakeRefused as exc:
-                raise exceptions.Throttled(detail=exc.message) from exc
-            done = story_submit(**fields, channel=Channel.API)
-            return {"receipt": done.receipt, "status": done.status}
-
-        key = request.headers.get("Idempotency-Key", "")
-        answer = idempotency.once(f"api:{key}", submit) if key else submit()
-        return Response(answer, status=status.HTTP_201_CREATED)
+        door = intake.Door(
+            channel=Channel.API,
+            caller=abuse.Caller.of(request),
+            proof=str(request.data.get("altcha") or "").strip()
+            if isinstance(request.data, dict)
+            else "",
+            once_key=request.headers.get("Idempotency-Key", ""),
+        )
+        return story_intake_answer(
+            self.Input(data=request.data),
+            door,
+            lambda answer: {"receipt": answer.receipt, "status": answer.status},
+        )
 
 
 class ChallengeApi(APIView):
@@ -95,7 +116,7 @@ class ChallengeApi(APIView):
         }
     )
     def get(self, request):
-        return Response(abuse.challenge_for(request))
+        return Response(abuse.challenge_for(abuse.Caller.of(request)))
 
 
 class ReceiptInput(StrictSerializer):
@@ -149,12 +170,6 @@ class ReceiptWithdrawApi(APIView):
         return Response({"status": "withdrawn"})
 
 
-class IntakeClosed(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = _("We are not taking new stories right now. Please come back later.")
-    default_code = "intake_paused"
-
-
 def exception_handler(exc, context):
     """DRF's shape for every error, including the ones Django raises before DRF parses."""
     from django.core.exceptions import RequestDataTooBig
@@ -162,6 +177,4 @@ def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         exc = exceptions.ValidationError({"detail": [_("The request is too large.")]})
         exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    if isinstance(exc, IntakePaused):  # a lead paused intake
-        exc = IntakeClosed()
     return drf_exception_handler(exc, context)

@@ -31,7 +31,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from testimony.models import Installation, LabelPolicy, Status, Story, Switches
+from testimony import switches
+from testimony.models import Installation, LabelPolicy, Status, Story
 
 _STATE_TTL = 300
 _PAGE_TTL = 600
@@ -44,28 +45,6 @@ def _state_key(slug: str) -> str:
 
 def _pages_key(slug: str) -> str:
     return f"wall:pages:{slug}"
-
-
-# --- Pause switches --------------------------------------------------------------------------
-SWITCHES_KEY = "wall:switches"
-
-
-def switches() -> Switches:
-    """The one row of pause switches (cached briefly; a change refreshes the cache on commit)."""
-    cached = cache.get(SWITCHES_KEY)
-    if cached is not None:
-        return Switches(id=1, walls_paused=cached[0], intake_paused=cached[1])
-    row = Switches.objects.filter(id=1).first() or Switches(id=1)
-    cache.add(SWITCHES_KEY, (row.walls_paused, row.intake_paused), timeout=60)
-    return row
-
-
-def intake_paused() -> bool:
-    return switches().intake_paused
-
-
-def walls_paused() -> bool:
-    return switches().walls_paused
 
 
 # --- Versions --------------------------------------------------------------------------------
@@ -100,9 +79,12 @@ def feed_bump_all() -> None:
     feed_bump(installation_ids=Installation.objects.values_list("id", flat=True))
 
 
-def feed_bump_for_story(story: Story) -> None:
-    ids = [inst.id for inst in story.installations.all()]
-    feed_bump(installation_ids=ids)
+def walls_changed(sender, installation_ids=None, **kwargs) -> None:
+    """testimony.signals.walls_changed: rebuild those walls' pages (None: every wall)."""
+    if installation_ids is None:
+        feed_bump_all()
+    else:
+        feed_bump(installation_ids=installation_ids)
 
 
 @dataclass(frozen=True)
@@ -254,7 +236,7 @@ def installation_json(installation: Installation) -> dict:
 
 def render_page(state: FeedState, after: Cursor | None) -> bytes:
     installation = Installation.objects.get(id=state.installation_id)
-    paused = walls_paused()
+    paused = switches.walls_paused()
     if paused:
         rows, following = [], None
     else:

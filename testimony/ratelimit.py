@@ -27,12 +27,12 @@ def hit(scope: str, key: str, rate: str) -> bool:
     name = f"rl:{scope}:{key}:{now // window}"
     # TTL never beyond a day (DESIGN.md invariant 7).
     if cache.add(name, 1, timeout=min(window, 86400)):
-        return True
+        return limit >= 1  # "0/h" lets nothing through, not the first one
     try:
         return cache.incr(name) <= limit
     except ValueError:  # expired between add and incr
         cache.add(name, 1, timeout=min(window, 86400))
-        return True
+        return limit >= 1
 
 
 def count(scope: str, key: str, rate: str) -> int:

@@ -1,11 +1,10 @@
 """Turn what a survivor typed into the plain text we store: what she typed, minus markup.
 
-The text is cleaned once, by the intake service (testimony.services.story_submit); the form,
-the API and the kiosk only ask `story_text_check` for a friendly error and pass her text on
-untouched. Markup is stripped until none is left; everything else stays as she typed it: a
-"<" that starts no tag, an "&", and an entity she wrote as text ("&lt;" stays "&lt;"). The
-result is plain text: every display escapes it (templates and JSON do). The text is
-normalised to NFC, and invisible characters are removed: control characters other than
+The text is cleaned once, by the intake service (testimony.intake); the form, the API and the
+kiosk pass her text on untouched. Markup is stripped until none is left; everything else stays
+as she typed it: a "<" that starts no tag, an "&", and an entity she wrote as text ("&lt;"
+stays "&lt;"). The result is plain text: every display escapes it (templates and JSON do).
+The text is normalised to NFC, and invisible characters are removed: control characters other than
 newline and tab, format characters (zero-width joiners, bidi overrides), which can
 fingerprint a writer's device or keyboard, and lone surrogates, which are no text at all.
 """
@@ -68,12 +67,6 @@ def plain_text(text: str) -> str:
     return _one_pass(text.replace("<", ""))
 
 
-def story_text_check(text: str) -> None:
-    """A ValidationError in the active language if the story is too short or too long once
-    cleaned. Entry points call it for a friendly error; they pass on her text unchanged."""
-    _check_length(_cleaned(text))
-
-
 def _cleaned(text: str) -> str:
     # Cleaning costs time in proportion to the length: a text many times longer than a story
     # may be is too long whatever markup it holds, and is not cleaned at all.
@@ -104,9 +97,15 @@ def _check_length(clean: str) -> None:
         )
 
 
-def clean_story_text(text: str) -> str:
-    """The text to store, or a ValidationError in the active language. Only the intake
-    service calls it: the text is cleaned once."""
+class CleanText(str):
+    """A text clean_story_text made: what intake hands to story_submit, so it is cleaned once."""
+
+
+def clean_story_text(text: str) -> CleanText:
+    """The text to store, or a ValidationError in the active language (too short, too long).
+    Intake calls it once; a text it already cleaned passes through as it is."""
+    if isinstance(text, CleanText):
+        return text
     clean = _cleaned(text)
     _check_length(clean)
-    return clean
+    return CleanText(clean)

@@ -6,12 +6,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from testimony import erasure, feeds, receipts
+from testimony import erasure, receipts
 from testimony.audit import audit_record
 from testimony.models import AuditAction, Channel, Consent, Installation, Status, Story
 from testimony.sanitize import clean_story_text
 from testimony.selectors import story_by_receipt
-from testimony.signals import story_received
+from testimony.signals import story_received, walls_changed
 
 # Which status may follow which. Withdrawal is allowed from every state but itself.
 TRANSITIONS: dict[str, set[str]] = {
@@ -33,10 +33,6 @@ class TransitionNotAllowed(Exception):
     pass
 
 
-class IntakePaused(Exception):
-    """A lead has paused intake: no story is taken until it is resumed."""
-
-
 @dataclass(frozen=True)
 class Submitted:
     receipt: str
@@ -50,7 +46,6 @@ def story_submit(
     consent: str,
     channel: str,
     region: str = "",
-    installation: Installation | None = None,
     no_proof_of_work: bool = False,
     told_at: Installation | None = None,
 ) -> Submitted:
@@ -58,9 +53,7 @@ def story_submit(
 
     `told_at` is the installation whose kiosk took the story: its own screens hold it longer.
     """
-    if feeds.intake_paused():
-        raise IntakePaused()
-    clean = clean_story_text(text)
+    clean = clean_story_text(text)  # as it came from intake: cleaned there, not again
     code = receipts.new_code()
     stored = receipts.digest(code)
     story = Story.objects.create(
@@ -72,7 +65,7 @@ def story_submit(
         receipt_key_id=stored.key_id,
         receipt_hash=stored.value,
         no_proof_of_work=no_proof_of_work,
-        told_at=told_at or installation,
+        told_at=told_at,
     )
     story_id = str(story.id)
     transaction.on_commit(lambda: story_received.send(sender=Story, story_id=story_id))
@@ -103,7 +96,7 @@ def story_transition(
     story.version += 1
     story.save()
     if Status.PUBLISHED in (previous, to):  # what some wall shows has changed
-        feeds.feed_bump_for_story(story)
+        _walls_of(story)
     audit_record(action=action, story=story, actor=actor, reason=reason, duration=duration)
     return story
 
@@ -127,10 +120,15 @@ def story_hold(*, story: Story, reason: str) -> Story:
     return story_transition(story=story, to=Status.HELD, action=AuditAction.HELD, reason=reason)
 
 
+def _walls_of(story: Story) -> None:
+    ids = list(story.installations.values_list("id", flat=True))
+    walls_changed.send(sender=Story, installation_ids=ids)
+
+
 def story_erase(*, story: Story) -> None:
     """Erase the text and everything derived from it, now (DESIGN.md invariant 6)."""
     if story.status == Status.PUBLISHED:  # off every wall, cached renderings included
-        feeds.feed_bump_for_story(story)
+        _walls_of(story)
     story_erase_derived(story=story)
     story.text = ""
     story.published_text = ""

@@ -16,10 +16,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimony import feeds, jsonbody, kiosk, ratelimit
-from testimony.api import StoryText, StrictSerializer
+from testimony import feeds, intake, jsonbody, kiosk, ratelimit, switches
+from testimony.api import StoryText, StrictSerializer, story_intake_answer
 from testimony.models import Channel, Consent, Region
-from testimony.services import story_submit
 from testimony.walls import screen_id_verify, screen_seen
 
 
@@ -113,7 +112,7 @@ def _kiosk_json(device) -> dict:
     return {
         "installation": feeds.installation_json(device.installation),
         "device": device.name,
-        "intake_open": not feeds.intake_paused(),
+        "intake_open": not switches.intake_paused(),
         "idle_seconds": settings.KIOSK_IDLE_SECONDS,
         "countdown_seconds": settings.KIOSK_COUNTDOWN_SECONDS,
     }
@@ -188,14 +187,11 @@ class KioskStoryApi(APIView):
     )
     def post(self, request):
         device = _device(request)
-        data = self.KioskStoryInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        if not ratelimit.hit("kiosk", str(device.id), settings.KIOSK_RATE_LIMIT):
-            raise KioskThrottled()
-        # IntakePaused becomes a 503 in testimony.api.exception_handler.
-        done = story_submit(
-            **data.validated_data, channel=Channel.KIOSK, told_at=device.installation
+        door = intake.Door(
+            channel=Channel.KIOSK, kiosk_device=str(device.id), told_at=device.installation
         )
-        response = Response({"receipt": done.receipt}, status=status.HTTP_201_CREATED)
+        response = story_intake_answer(
+            self.KioskStoryInput(data=request.data), door, lambda a: {"receipt": a.receipt}
+        )
         patch_vary_headers(response, [kiosk.HEADER])
         return response

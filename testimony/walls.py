@@ -19,39 +19,8 @@ from testimony.models import (
     Screen,
     Status,
     Story,
-    Switches,
     WallReport,
 )
-
-_SWITCHED = {
-    ("walls_paused", True): AuditAction.WALLS_PAUSED,
-    ("walls_paused", False): AuditAction.WALLS_RESUMED,
-    ("intake_paused", True): AuditAction.INTAKE_PAUSED,
-    ("intake_paused", False): AuditAction.INTAKE_RESUMED,
-}
-
-
-@transaction.atomic
-def switches_set(*, actor, walls_paused: bool | None = None, intake_paused: bool | None = None):
-    """A lead pauses or resumes all walls, or intake. Takes effect on the next poll."""
-    row, _ = Switches.objects.select_for_update().get_or_create(id=1)
-    changes = {}
-    if walls_paused is not None and walls_paused != row.walls_paused:
-        changes["walls_paused"] = walls_paused
-    if intake_paused is not None and intake_paused != row.intake_paused:
-        changes["intake_paused"] = intake_paused
-    if not changes:
-        return row
-    for field, value in changes.items():
-        setattr(row, field, value)
-        audit_record(action=_SWITCHED[field, value], actor=actor)
-    row.save()
-    values = (row.walls_paused, row.intake_paused)
-    cache.delete(feeds.SWITCHES_KEY)
-    transaction.on_commit(lambda: cache.set(feeds.SWITCHES_KEY, values, timeout=60))
-    if "walls_paused" in changes:
-        feeds.feed_bump_all()
-    return row
 
 
 @transaction.atomic

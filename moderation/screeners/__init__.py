@@ -83,14 +83,14 @@ def routed(route: str) -> set[str]:
     return {screener_name(p) for p in SCREENERS if getattr(module(p), "ROUTE", "") == route}
 
 
-def urgent(text: str, language: str) -> bool:
-    """Would these words make a story urgent? For a page that must answer at once (the
-    survivor's confirmation), without the pipeline: the urgent screeners' high findings."""
+def danger_found(text: str, language: str) -> bool:
+    """Do these words speak of danger (any finding of an urgent screener, possible danger
+    too)? For a page that must answer at once, the survivor's confirmation, without the
+    pipeline."""
     return any(
-        finding.severity >= Severity.HIGH
+        load(path)(text, language)
         for path in SCREENERS
         if getattr(module(path), "ROUTE", "") == "urgent"
-        for finding in load(path)(text, language)
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from frontend import views
 from moderation.models import Finding
 from testimony.models import AuditEvent, HelpResource, Story
+from testimony.switches import switches_set
 from tests.frontend.conftest import form_token
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,10 @@ def test_the_danger_result_is_never_stored(client):
 
 
 def test_a_failing_danger_check_shows_emergency_numbers_first(client, monkeypatch, caplog):
-    monkeypatch.setattr(views, "DANGER_SCREENER", "moderation.screeners.no_such_module")
+    def broken(text, language):
+        raise ImportError("the danger screener is missing")
+
+    monkeypatch.setattr(views.screeners, "danger_found", broken)
     html = tell(client, CALM).content.decode()
     assert phones_in_order(html)[:2] == ["112", "102"]
     assert CALM not in caplog.text
@@ -158,16 +162,16 @@ def test_the_consent_text_is_honest_before_she_sends(client):
     assert "withdraw it at any time" in consent
 
 
-def test_a_paused_intake_says_it_is_closed_and_shows_help(client, monkeypatch):
-    monkeypatch.setattr(views, "intake_is_paused", lambda: True)
+def test_a_paused_intake_says_it_is_closed_and_shows_help(client):
+    switches_set(actor=None, intake_paused=True)
     html = client.get("/en/tell/").content.decode()
     assert "not taking new stories" in html and 'href="tel:112"' in html
     assert 'name="text"' not in html
 
 
-def test_a_story_sent_while_paused_is_kept_on_the_page_and_not_stored(client, monkeypatch):
+def test_a_story_sent_while_paused_is_kept_on_the_page_and_not_stored(client):
     token = form_token(client)
-    monkeypatch.setattr(views, "intake_is_paused", lambda: True)
+    switches_set(actor=None, intake_paused=True)
     response = client.post(
         "/en/tell/", {"text": CALM, "consent": "wall", "region": "", "token": token}
     )

@@ -13,7 +13,7 @@ from django.utils import translation
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from testimony.sanitize import clean_story_text, plain_text, story_text_check
+from testimony.sanitize import CleanText, clean_story_text, plain_text
 
 
 def test_markup_is_stripped_and_entities_she_typed_are_kept():
@@ -93,14 +93,17 @@ def test_a_text_far_longer_than_a_story_is_too_long_without_being_cleaned(monkey
 
     monkeypatch.setattr(testimony.sanitize, "plain_text", lambda text: pytest.fail("cleaned"))
     with pytest.raises(ValidationError) as caught:
-        story_text_check("<b></b>" * 29)  # 203 characters, over four times the limit
+        clean_story_text("<b></b>" * 29)  # 203 characters, over four times the limit
     assert caught.value.code == "too_long"
 
 
-def test_the_check_for_entry_points_validates_without_returning_a_text():
-    assert story_text_check("<b>" + "long enough to be a story " * 2 + "</b>") is None
-    with pytest.raises(ValidationError):
-        story_text_check("<b>short</b>")
+def test_a_cleaned_text_is_never_cleaned_again(monkeypatch):
+    import testimony.sanitize
+
+    clean = clean_story_text("<b>" + "long enough to be a story " * 2 + "</b>")
+    assert isinstance(clean, CleanText) and "<b>" not in clean
+    monkeypatch.setattr(testimony.sanitize, "plain_text", lambda text: pytest.fail("cleaned"))
+    assert clean_story_text(clean) is clean
 
 
 # --- Properties --------------------------------------------------------------------------------

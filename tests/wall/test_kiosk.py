@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from testimony import kiosk
 from testimony.models import Channel, KioskDevice, Story
-from testimony.walls import switches_set
+from testimony.switches import switches_set
 from tests.testimony.test_privacy import MARKER_VALUES, MARKERS
 from tests.testimony.test_services import TYPED_AND_STORED
 from tests.wall import factories

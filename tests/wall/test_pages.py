@@ -10,7 +10,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from testimony.models import Installation, Screen, Status, Story, WallReport
-from testimony.walls import screen_id_issue, switches_set
+from testimony.switches import switches_set
+from testimony.walls import screen_id_issue
 from tests.testimony.test_privacy import MARKER_VALUES, MARKERS
 from tests.wall import factories
 
@@ -162,7 +163,7 @@ def test_a_lead_pauses_and_resumes_the_walls_and_intake(client):
     html = client.get("/moderate/wall/").content.decode()
     assert "Resume the walls" in html and "Resume intake" in html
     client.post("/moderate/wall/", {"action": "resume_intake"})
-    from testimony.feeds import switches
+    from testimony.switches import switches
 
     assert switches().walls_paused and not switches().intake_paused
 

@@ -10,7 +10,8 @@ from testimony import feeds
 from testimony.models import AuditEvent, Status, Story
 from testimony.publication import publish_due, publish_time
 from testimony.services import story_transition, story_withdraw
-from testimony.walls import installation_save, switches_set
+from testimony.switches import switches_set
+from testimony.walls import installation_save
 from tests.wall import factories
 
 pytestmark = pytest.mark.django_db
