@@ -14,7 +14,7 @@ from frontend import oversize
 from frontend.forms import ReceiptForm, RegionForm, StoryForm
 from frontend.guards import cross_site
 from moderation import screeners
-from testimony import abuse, formtoken, intake, ratelimit, switches
+from testimony import abuse, formtoken, intake, receipts, switches
 from testimony.models import Channel, Consent, Region
 from testimony.selectors import help_resources, receipt_status
 from testimony.services import story_withdraw
@@ -32,8 +32,6 @@ CROSS_SITE = _(
     "This form can only be sent from this site. "
     "Your story is still here: please press “Send” again."
 )
-SLOW_DOWN = _("Too many tries for now. Please wait a while and try again.")
-NOT_FOUND = _("No story was found for this receipt code. Please check it and try again.")
 # A form over MAX_REQUEST_BYTES (counted on `limit`, STORY_MAX_CHARS).
 CUT_OFF = ngettext_lazy(
     "Your story is longer than one story can be (%(limit)d character), so nothing was sent. "
@@ -269,19 +267,19 @@ def receipt(request):
         return render(request, "frontend/receipt.html", context, status=403)
     if not form.is_valid():
         return render(request, "frontend/receipt.html", context, status=400)
-    if not ratelimit.hit("receipt", request.rate_key, settings.RECEIPT_LOOKUP_RATE_LIMIT):
-        context["problem"] = SLOW_DOWN
+    if not abuse.receipt_lookup_allowed(abuse.Caller.of(request)):
+        context["problem"] = abuse.TOO_MANY_TRIES
         return render(request, "frontend/receipt.html", context, status=429)
     code = form.cleaned_data["receipt"]
     action = request.POST.get("action", "status")
     if action == "withdraw" and request.POST.get("confirm") == "yes":
         if story_withdraw(receipt=code):
             return render(request, "frontend/withdrawn.html")
-        context["problem"] = NOT_FOUND
+        context["problem"] = receipts.NOT_FOUND
         return render(request, "frontend/receipt.html", context, status=404)
     found = receipt_status(receipt=code)
     if found is None:
-        context["problem"] = NOT_FOUND
+        context["problem"] = receipts.NOT_FOUND
         return render(request, "frontend/receipt.html", context, status=404)
     context.update(
         status=found[0], message=found[1], code=code, confirm_withdraw=action == "withdraw"

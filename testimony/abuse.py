@@ -30,6 +30,7 @@ BUSY = _(
     "Very many stories are arriving right now. Your story is still here and nothing was lost. "
     "Please wait a little and press “Send” again."
 )
+TOO_MANY_TRIES = _("Too many tries for now. Please wait a while and try again.")
 _KEY_SCOPE = "intake"
 _ALL_SCOPE = "intake-all"
 _FLOOD_SCOPE = "intake-flood"
@@ -86,6 +87,11 @@ def intake_admit(*, caller: Caller, proof: proofofwork.Proof | None) -> None:
     if not ratelimit.hit(_ALL_SCOPE, _ALL, settings.INTAKE_GLOBAL_RATE_LIMIT):
         raise IntakeRefused(BUSY, "busy")
     ratelimit.hit(_FLOOD_SCOPE, _ALL, settings.POW_FLOOD_RATE)
+
+
+def receipt_lookup_allowed(caller: Caller) -> bool:
+    """Count one receipt look-up (status or withdrawal); False once the key used them up."""
+    return ratelimit.hit("receipt", caller.rate_key, settings.RECEIPT_LOOKUP_RATE_LIMIT)
 
 
 def proof_check(payload: str | None) -> proofofwork.Proof | None:

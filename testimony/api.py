@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from testimony import abuse, intake, ratelimit
+from testimony import abuse, intake, receipts
 from testimony.models import Channel, Consent, Region
 from testimony.selectors import receipt_status
 from testimony.services import story_withdraw
@@ -123,16 +123,9 @@ class ReceiptInput(StrictSerializer):
     receipt = serializers.CharField(max_length=100)
 
 
-class ReceiptThrottled(exceptions.Throttled):
-    default_detail = _("Too many tries for now. Please wait a while and try again.")
-
-
 def _check_receipt_rate(request) -> None:
-    if not ratelimit.hit("receipt", request.rate_key, settings.RECEIPT_LOOKUP_RATE_LIMIT):
-        raise ReceiptThrottled()
-
-
-NOT_FOUND = _("No story was found for this receipt code. Please check it and try again.")
+    if not abuse.receipt_lookup_allowed(abuse.Caller.of(request)):
+        raise exceptions.Throttled(detail=abuse.TOO_MANY_TRIES)
 
 
 class ReceiptStatusApi(APIView):
@@ -151,7 +144,7 @@ class ReceiptStatusApi(APIView):
         _check_receipt_rate(request)
         found = receipt_status(receipt=data.validated_data["receipt"])
         if found is None:
-            raise exceptions.NotFound(NOT_FOUND)
+            raise exceptions.NotFound(receipts.NOT_FOUND)
         code, words = found
         return Response({"status": code, "message": words})
 
@@ -166,7 +159,7 @@ class ReceiptWithdrawApi(APIView):
         data.is_valid(raise_exception=True)
         _check_receipt_rate(request)
         if not story_withdraw(receipt=data.validated_data["receipt"]):
-            raise exceptions.NotFound(NOT_FOUND)
+            raise exceptions.NotFound(receipts.NOT_FOUND)
         return Response({"status": "withdrawn"})
 
 

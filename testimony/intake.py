@@ -31,7 +31,6 @@ CLOSED = _(
     "We are not taking new stories right now. Your story is still here and was not sent. "
     "Please come back later."
 )
-KIOSK_SLOW_DOWN = _("Too many tries for now. Please wait a while and try again.")
 
 
 class Outcome(StrEnum):
@@ -131,7 +130,7 @@ def _admit(door: Door, *, without_proof: bool) -> None:
     """Steps 3 and 4: the proof (or the kiosk's own limit) and the rate limits."""
     if door.channel == Channel.KIOSK:
         if not ratelimit.hit("kiosk", door.kiosk_device, settings.KIOSK_RATE_LIMIT):
-            raise _Refused(Outcome.RATE_LIMITED, KIOSK_SLOW_DOWN)
+            raise _Refused(Outcome.RATE_LIMITED, abuse.TOO_MANY_TRIES)
         return
     try:
         proof = None if without_proof else abuse.proof_check(door.proof)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
+NOT_FOUND = _("No story was found for this receipt code. Please check it and try again.")
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 GROUPS, GROUP_LEN = 4, 5  # 20 characters x 5 bits = 100 bits of entropy
 

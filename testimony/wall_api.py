@@ -16,7 +16,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimony import feeds, intake, jsonbody, kiosk, ratelimit, switches
+from testimony import abuse, feeds, intake, jsonbody, kiosk, ratelimit, switches
 from testimony.api import StoryText, StrictSerializer, story_intake_answer
 from testimony.models import Channel, Consent, Region
 from testimony.walls import screen_id_verify, screen_seen
@@ -64,7 +64,6 @@ def installations(request):
 
 TOO_LARGE = _("The request is too large.")
 SCREEN_REFUSED = _("This screen is not accepted.")
-SLOW_DOWN = _("Too many tries for now. Please wait a while and try again.")
 
 
 @csrf_exempt  # no cookie, no session: nothing to forge
@@ -77,7 +76,7 @@ def heartbeat(request, slug: str):
     if state is None:
         return JsonResponse({"detail": "No such installation."}, status=404)
     if not ratelimit.hit("wall-heartbeat", request.rate_key, settings.WALL_HEARTBEAT_RATE_LIMIT):
-        return JsonResponse({"detail": str(SLOW_DOWN)}, status=429)
+        return JsonResponse({"detail": str(abuse.TOO_MANY_TRIES)}, status=429)
     try:
         body = jsonbody.loads(request.body) if request.body else {}
     except RequestDataTooBig:
@@ -94,7 +93,7 @@ def heartbeat(request, slug: str):
 
 # --- Kiosk -----------------------------------------------------------------------------------
 class KioskThrottled(exceptions.Throttled):
-    default_detail = _("Too many tries for now. Please wait a while and try again.")
+    default_detail = abuse.TOO_MANY_TRIES
 
 
 class KioskUnknown(exceptions.PermissionDenied):

@@ -288,7 +288,3 @@ def tokens(text: str) -> tuple[Token, ...]:
         out.append(Token(match.start(), match.end(), word, fold_word(word), starts_sentence))
         previous_end = match.end()
     return tuple(out)
-
-
-def is_capitalised(word: str) -> bool:
-    return word[:1].isupper() and not word.isupper() or (len(word) == 1 and word.isupper())

@@ -1,4 +1,4 @@
-"""Proof of work, the no-JavaScript time lock and the intake rate limits (issue 6)."""
+"""Proof of work, the no-JavaScript time lock and the intake rate limits."""
 
 import base64
 import json

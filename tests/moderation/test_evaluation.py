@@ -8,7 +8,7 @@ from moderation import screeners
 from moderation.evaluation import evaluate, load_cases, routing
 from moderation.screeners import wordlists
 
-# Recall and precision targets per kind (issue 3).
+# Recall and precision targets per kind.
 TARGETS = {
     "phone": (0.95, 0.8),
     "email": (0.95, 0.8),

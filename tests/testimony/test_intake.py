@@ -10,7 +10,7 @@ import itertools
 import pytest
 
 import testimony.sanitize
-from testimony import intake, proofofwork
+from testimony import abuse, proofofwork
 from testimony.abuse import Caller
 from testimony.intake import Door, Draft, Outcome, story_intake
 from testimony.models import Channel, Story
@@ -122,7 +122,7 @@ def test_a_kiosk_has_its_own_limit_and_no_proof(settings):
     first = story_intake(draft=Draft(text=STORY, consent="wall"), door=door)
     second = story_intake(draft=Draft(text=STORY, consent="wall"), door=door)
     assert first.accepted and Story.objects.get(id=first.story_id).told_at == place
-    assert second.outcome == Outcome.RATE_LIMITED and second.message == intake.KIOSK_SLOW_DOWN
+    assert second.outcome == Outcome.RATE_LIMITED and second.message == abuse.TOO_MANY_TRIES
 
 
 def test_an_onion_caller_skips_the_per_key_limit_not_the_global_one(settings):
