@@ -7,8 +7,11 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+from knox.models import AuthToken
 
 from config.celery import app as celery_app
+from moderation.accounts import moderator_create
 
 
 def service_reachable(url: str, default_port: int) -> bool:
@@ -156,3 +159,63 @@ def admin_client(client, admin_user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+# --- Staff accounts, made by the same service the command uses ------------------------------
+@pytest.fixture
+def make_user(db):
+    def make(role: str = "moderator", name: str = "", languages=("en", "ru", "kk")):
+        made = moderator_create(
+            username=name or f"{role}-{make.count}", role=role, languages=list(languages)
+        )
+        make.count += 1
+        made.device.confirmed = True
+        made.device.save()
+        return made.user
+
+    make.count = 0
+    return make
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user("moderator", "mira")
+
+
+@pytest.fixture
+def other_moderator(make_user):
+    return make_user("moderator", "olga")
+
+
+@pytest.fixture
+def lead(make_user):
+    return make_user("lead", "lena")
+
+
+@pytest.fixture
+def verified_client(client):
+    """A test client logged in with a verified TOTP device, as after the real login."""
+
+    def login(user, the_client=None):
+        the_client = the_client or client
+        the_client.force_login(user)
+        session = the_client.session
+        session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+        session.save()
+        return the_client
+
+    return login
+
+
+@pytest.fixture
+def token_for(db):
+    def issue(user) -> str:
+        return AuthToken.objects.create(user=user)[1]
+
+    return issue
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Accounts are made per test: a deliberately slow hash would only slow the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

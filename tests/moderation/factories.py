@@ -33,6 +33,12 @@ def _claimed(story: Story, user) -> Story:
     return story
 
 
+def approve(story: Story, user, **kwargs) -> decisions.Decided:
+    """Approve as a moderator does: claim the story, then approve the version she sees."""
+    story = _claimed(story, user)
+    return decisions.story_approve(story_id=story.id, user=user, version=story.version, **kwargs)
+
+
 def pending(**kwargs) -> Story:
     return screened(**kwargs)
 

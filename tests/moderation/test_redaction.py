@@ -17,12 +17,15 @@ from moderation import claims, decisions, errors, redaction
 from moderation.errors import ReviewError
 from moderation.models import FirstApproval, Redaction, Severity
 from moderation.policy import kept_for_leads
-from testimony.models import Installation, Status, Story
+from testimony.models import AuditEvent, Installation, Status, Story
 from testimony.publication import publish_due
 from tests.moderation.conftest import screened
+from tests.moderation.factories import approve
 
 pytestmark = pytest.mark.django_db
 
+NAME_TEXT = "My husband Serik Akhmetov beat me in front of our children."
+NAME = (11, 25)  # "Serik Akhmetov"
 TEXT = "He calls from 8 701 555 12 34 and says he will kill me tonight if I do not come home."
 PHONE = (TEXT.index("8 701"), TEXT.index("8 701") + len("8 701 555 12 34"))
 DANGER = (TEXT.index("he will kill"), TEXT.index(" if I"))
@@ -172,6 +175,57 @@ def test_the_workspace_script_names_what_the_moderator_took_out(verified_client,
     )
     assert response.status_code == 302
     assert not Redaction.objects.filter(story=story).exists()
+
+
+def test_redactions_count_code_points_so_an_emoji_before_a_name_slips_nothing():
+    text = "🙂🙂 Aigerim hit me"
+    start = text.index("Aigerim")
+    assert start == 3  # three code points, though five UTF-16 units
+    spans = redaction.spans_clean(
+        [{"start": start, "end": start + 7, "placeholder": "[name]"}], text
+    )
+    assert redaction.redacted_text(text, spans) == "🙂🙂 [name] hit me"
+
+
+def test_overlapping_redactions_merge_and_bad_ones_are_refused():
+    text = "Call 8 701 555 12 34 now"
+    spans = redaction.spans_clean(
+        [
+            {"start": 5, "end": 12, "placeholder": "[phone]"},
+            {"start": 10, "end": 20, "placeholder": "[number]"},
+        ],
+        text,
+    )
+    assert spans == [redaction.Span(5, 20, "[phone]")]
+    with pytest.raises(errors.Invalid):
+        redaction.spans_clean([{"start": 3, "end": 99, "placeholder": "[name]"}], text)
+    with pytest.raises(errors.Invalid):
+        redaction.spans_clean([{"start": 1, "end": 2, "placeholder": "<script>"}], text)
+
+
+def test_redacting_saves_spans_bumps_the_version_and_is_audited(moderator):
+    story = screened(NAME_TEXT)
+    claims.claim_take(story_id=story.id, user=moderator)
+    redacted = decisions.story_redact(
+        story_id=story.id,
+        user=moderator,
+        version=story.version,
+        redactions=[{"start": NAME[0], "end": NAME[1], "placeholder": "[name]"}],
+    )
+    assert redacted.version == story.version + 1
+    assert list(Redaction.objects.filter(story=story).values_list("start", "end")) == [NAME]
+    assert AuditEvent.objects.filter(story_id=story.id, action="redacted", actor=moderator).exists()
+
+
+def test_placeholders_speak_the_storys_language(moderator):
+    text = "Мой муж Серик Ахметов бил меня при детях, и никто не верил."
+    story = screened(text, language="ru")
+    start = text.index("Серик")
+    approve(
+        story, moderator, redactions=[{"start": start, "end": start + 13, "placeholder": "[name]"}]
+    )
+    story.refresh_from_db()
+    assert story.published_text == "Мой муж [имя] бил меня при детях, и никто не верил."
 
 
 # --- The property -------------------------------------------------------------------------
