@@ -76,12 +76,26 @@ def rate_key(address: str) -> str:
     return f"{value:05x}"
 
 
+def _forwarded_https(meta: dict) -> bool:
+    """Whether a trusted proxy said the client came over HTTPS (SECURE_PROXY_SSL_HEADER)."""
+    if not settings.SECURE_PROXY_SSL_HEADER:
+        return False
+    header, secure = settings.SECURE_PROXY_SSL_HEADER
+    return meta.get(header, "").split(",", 1)[0].strip() == secure
+
+
 def strip_identifying_data(meta: dict) -> None:
+    https = _forwarded_https(meta)
     for name in list(meta):
         if name in _STRIP_EXACT or name.startswith(_STRIP_PREFIXES):
             del meta[name]
     # Code that insists on an address gets one that names nobody.
     meta["REMOTE_ADDR"] = PLACEHOLDER_ADDR  # after strip: an address that names nobody
+    if https:
+        # The scheme names nobody; the proxy's word for it is kept, rewritten to the one value
+        # Django compares, so request.is_secure() and the SSL redirect still work behind it.
+        header, secure = settings.SECURE_PROXY_SSL_HEADER
+        meta[header] = secure
 
 
 class StripIdentifyingDataMiddleware:

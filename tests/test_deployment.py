@@ -1,6 +1,7 @@
 """The real stack's files: checked here, since no Docker engine runs in CI."""
 
 import ast
+import contextlib
 import os
 import re
 import socket
@@ -63,7 +64,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_gunicorn_logs_no_address_agent_referer_or_time(tmp_path):
+@contextlib.contextmanager
+def gunicorn(tmp_path, **variables):
+    """gunicorn with config/gunicorn.py on a fresh SQLite database; yields (port, log path)."""
     port = _free_port()
     env = dict(
         os.environ,
@@ -71,6 +74,7 @@ def test_gunicorn_logs_no_address_agent_referer_or_time(tmp_path):
         BIND_HOST="127.0.0.1",
         WEB_CONCURRENCY="1",
         SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        **variables,
     )
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
@@ -96,22 +100,40 @@ def test_gunicorn_logs_no_address_agent_referer_or_time(tmp_path):
                     if time.monotonic() > deadline or server.poll() is not None:
                         pytest.fail(log.read_text())
                     time.sleep(0.1)
-            with socket.create_connection(("127.0.0.1", port)) as conn:
-                conn.sendall(
-                    b"GET /en/tell/?q=marker-query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    b"User-Agent: marker-agent\r\nReferer: http://marker-referer/\r\n"
-                    b"X-Forwarded-For: 198.51.100.7\r\nConnection: close\r\n\r\n"
-                )
-                assert b"200 OK" in conn.recv(100)
-            with socket.create_connection(("127.0.0.1", port)) as conn:
-                conn.sendall(b"\x16\x03\x01garbage that is not http\r\n\r\n")
-                conn.recv(100)
-            deadline = time.monotonic() + 10
-            while b"/en/tell/" not in log.read_bytes() and time.monotonic() < deadline:
-                time.sleep(0.05)
+            yield port, log
         finally:
             server.terminate()
             server.wait(20)
+
+
+def _get(port: int, path: str, headers: bytes = b"") -> bytes:
+    with socket.create_connection(("127.0.0.1", port)) as conn:
+        conn.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+            + headers
+            + b"Connection: close\r\n\r\n"
+        )
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+        return answer
+
+
+def test_gunicorn_logs_no_address_agent_referer_or_time(tmp_path):
+    with gunicorn(tmp_path) as (port, log):
+        answer = _get(
+            port,
+            "/en/tell/?q=marker-query",
+            b"User-Agent: marker-agent\r\nReferer: http://marker-referer/\r\n"
+            b"X-Forwarded-For: 198.51.100.7\r\n",
+        )
+        assert b"200 OK" in answer[:100]
+        with socket.create_connection(("127.0.0.1", port)) as conn:
+            conn.sendall(b"\x16\x03\x01garbage that is not http\r\n\r\n")
+            conn.recv(100)
+        deadline = time.monotonic() + 10
+        while b"/en/tell/" not in log.read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.05)
     text = log.read_text()
     assert '"GET /en/tell/" 200' in text
     for marker in ("127.0.0.1", "198.51.100.7", "marker-agent", "marker-referer", "marker-query"):
@@ -119,6 +141,27 @@ def test_gunicorn_logs_no_address_agent_referer_or_time(tmp_path):
     assert "Invalid request from ip=[addr]" in text  # gunicorn's own line, redacted
     access = [line for line in text.splitlines() if "/en/tell/" in line]
     assert not re.search(r"\d\d:\d\d:\d\d", access[0])
+
+
+HTTPS_ON = {"SECURE_SSL_REDIRECT": "true", "SECURE_HSTS_SECONDS": "600"}
+
+
+def test_gunicorn_leaves_the_scheme_to_django_without_a_trusted_proxy(tmp_path):
+    """Anyone can send X-Forwarded-Proto: only a trusted proxy's is believed, also by gunicorn."""
+    with gunicorn(tmp_path, TRUSTED_PROXY_COUNT="0", **HTTPS_ON) as (port, _):
+        answer = _get(port, "/healthz", b"X-Forwarded-Proto: https\r\n")
+    assert answer.startswith(b"HTTP/1.1 301")
+    assert b"Location: https://127.0.0.1/healthz" in answer
+
+
+def test_gunicorn_behind_a_trusted_proxy_serves_https_requests(tmp_path):
+    with gunicorn(tmp_path, TRUSTED_PROXY_COUNT="1", **HTTPS_ON) as (port, _):
+        secure = _get(port, "/healthz", b"X-Forwarded-Proto: https\r\n")
+        plain = _get(port, "/healthz")
+    assert (
+        secure.startswith(b"HTTP/1.1 200") and b"Strict-Transport-Security: max-age=600" in secure
+    )
+    assert plain.startswith(b"HTTP/1.1 301")
 
 
 def test_readme_documents_every_environment_variable():
