@@ -39,6 +39,9 @@ _STRIP_EXACT = {
 }
 _STRIP_PREFIXES = ("HTTP_X_FORWARDED_", "HTTP_SEC_CH_UA_", "HTTP_X_ORIGINAL_FORWARDED")
 PLACEHOLDER_ADDR = "0.0.0.0"
+# Health probes and the metrics scrape limit nothing, and must answer while the cache (which
+# holds the rate key's daily secret) is down: they get no rate key. They are stripped all the same.
+PROBE_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
 def is_staff_path(path: str) -> bool:
@@ -105,7 +108,8 @@ class StripIdentifyingDataMiddleware:
     def __call__(self, request):
         request.is_survivor_facing = not is_staff_path(request.path_info)
         if request.is_survivor_facing:
-            request.rate_key = rate_key(client_address(request.META))
+            if request.path_info not in PROBE_PATHS:
+                request.rate_key = rate_key(client_address(request.META))
             strip_identifying_data(request.META)
             request.COOKIES = {}
         return self.get_response(request)
