@@ -20,6 +20,9 @@ secure_scheme_headers = {}
 accesslog = "-"
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
+# gunicorn 27's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl), which
+# every gunicorn of the account would fight over; nothing here uses gunicornc.
+control_socket_disable = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 logconfig_dict = {
