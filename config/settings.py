@@ -348,6 +348,18 @@ KIOSK_SETUP_CODE_SECONDS = env.int("KIOSK_SETUP_CODE_SECONDS", default=3600)
 KIOSK_SETUP_RATE_LIMIT = env("KIOSK_SETUP_RATE_LIMIT", default="10/h")
 # The address phones reach the tell page at, for the QR code (default: this request's host).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+# The onion service's address (deploy/tor/torrc writes it to the hidden service's `hostname`
+# file), e.g. "abcd...wxyz.onion". Shown on the anonymity page; the site answers on it, and the
+# workspace's forms are accepted from it (Tor Browser sends Origin: http://<address>).
+ONION_ADDRESS = env("ONION_ADDRESS", default="").strip().lower().removeprefix("http://").rstrip("/")
+if ONION_ADDRESS:
+    if not ONION_ADDRESS.endswith(".onion"):
+        raise ImproperlyConfigured(
+            f"ONION_ADDRESS must be an onion service's host name ending in .onion, "
+            f"not {ONION_ADDRESS!r}."
+        )
+    ALLOWED_HOSTS += [ONION_ADDRESS]
+    CSRF_TRUSTED_ORIGINS += [f"http://{ONION_ADDRESS}"]
 CELERY_BEAT_SCHEDULE["wall-publish"] = {
     "task": "testimony.publish_due",
     "schedule": WALL_PUBLISH_SECONDS,

@@ -218,3 +218,25 @@ def test_without_a_trusted_proxy_the_forwarded_scheme_is_ignored():
 
 def test_https_settings_are_off_by_default():
     assert {answer.split(" ", 1)[1] for answer in https_answers(SECRETS)} == {"200 - -"}
+
+
+ONION = "untoldexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
+
+
+def test_the_onion_address_is_served_and_trusted_for_the_workspaces_forms():
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.ALLOWED_HOSTS, settings.CSRF_TRUSTED_ORIGINS); "
+        "from django.test import Client; "
+        "print(Client().get('/en/anonymity/', HTTP_HOST=settings.ONION_ADDRESS).status_code)"
+    )
+    done = run(["-c", show], {**SECRETS, "ONION_ADDRESS": ONION.upper()})
+    assert done.returncode == 0, done.stderr
+    hosts, status = done.stdout.splitlines()
+    assert f"'{ONION}'" in hosts and f"'http://{ONION}'" in hosts
+    assert status == "200"
+
+
+def test_an_onion_address_that_is_not_one_is_refused():
+    done = run(["-c", "import django; django.setup()"], {**SECRETS, "ONION_ADDRESS": "untold.org"})
+    assert done.returncode != 0 and "ONION_ADDRESS must be" in done.stderr
