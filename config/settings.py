@@ -323,6 +323,8 @@ SECOND_REVIEW_REQUIRED = env.bool("SECOND_REVIEW_REQUIRED", default=True)
 BREAK_AFTER_STORIES = env.int("BREAK_AFTER_STORIES", default=20)
 BREAK_AFTER_MINUTES = env.int("BREAK_AFTER_MINUTES", default=50)
 QUEUE_PAGE_SIZE = env.int("QUEUE_PAGE_SIZE", default=50)
+# `GET /metrics` asks for `Authorization: Bearer <METRICS_TOKEN>`; unset, the endpoint is off.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # --- Wall: publication, feed, screens, kiosk ---------------------------------------------------
 # The publication window (DESIGN.md invariant 3): an approved story gets publish_at = approval
 # plus a random delay in [min, max] (testimony.publication.publish_time) and is published in a

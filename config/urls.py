@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from config import health
+from moderation import prometheus
 from moderation.urls import api_urlpatterns as moderation_api
 from testimony import wall_api
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("api/v1/wall/<slug:slug>/stories/", wall_api.feed, name="api-wall-feed"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", prometheus.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("moderate/", include("moderation.urls")),
     path("api/v1/moderation/", include((moderation_api, "moderation-api"))),

@@ -17,9 +17,10 @@ class ModerationConfig(AppConfig):
         from django.contrib import admin
         from django_otp.admin import OTPAdminSite
 
-        from moderation import access, receivers, tasks  # noqa: F401  (registers the tasks)
+        from moderation import access, operations, receivers, tasks  # noqa: F401  (the tasks)
 
         receivers.connect()
+        operations.connect()
         access.connect()
         # The roles are groups of this app's permissions; refreshed after every migrate.
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="moderation-roles")

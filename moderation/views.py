@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from knox.models import AuthToken
 
-from moderation import accounts, selectors, services
+from moderation import accounts, operations, selectors, services
 from moderation.access import (
     api_token_issue,
     api_tokens_revoke,
@@ -537,6 +537,16 @@ def published_view(request):
 def metrics_view(request):
     return render(
         request, "moderate/metrics.html", {**_base_context(request), "m": selectors.metrics()}
+    )
+
+
+@workspace_view(METRICS)
+def operations_view(request):
+    """What the platform's machines and jobs are doing, for leads and operators."""
+    return render(
+        request,
+        "moderate/operations.html",
+        {**_base_context(request), "ops": operations.operations_now()},
     )
 
 

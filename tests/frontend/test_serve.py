@@ -39,6 +39,7 @@ def served(tmp_path):
         "UNTOLD_EMBEDDED": "1",
         "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
         "SCREENING_SWEEP_SECONDS": "0.5",
+        "METRICS_TOKEN": "serve-test",
     }
     env.pop("DEBUG", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
@@ -81,6 +82,19 @@ def test_make_run_serves_with_debug_off(served):
     missing = _get(f"{base}/no-such-page/")
     assert missing.status == 404
     assert b"URLconf" not in missing.read()  # Django's debug 404 page lists the URL patterns
+
+
+def test_make_run_runs_the_periodic_jobs_in_its_worker(served):
+    base, _, _ = served
+    request = urllib.request.Request(
+        f"{base}/metrics", headers={"Authorization": "Bearer serve-test"}
+    )
+
+    def swept():
+        text = urllib.request.urlopen(request, timeout=5).read().decode()
+        return 'untold_job_last_success_timestamp_seconds{job="screening-sweep"}' in text
+
+    wait_for(swept, timeout=30, message="the in-process sweep to run")
 
 
 def test_ctrl_c_stops_the_server_and_its_worker_cleanly(served):
