@@ -218,6 +218,9 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Probes and the metrics scrape come over the internal network, in plain HTTP, straight to
+# gunicorn: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # The proxy says whether the client's connection was HTTPS. Believed only behind a trusted
 # proxy, which overwrites the header; anyone could send it straight to gunicorn otherwise.
 # The first middleware keeps this one forwarded header (normalised) on survivor paths.
