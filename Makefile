@@ -9,7 +9,7 @@ EMBEDDED := UNTOLD_EMBEDDED=1
 # load the settings: they get throw-away secrets, never generated ones.
 BUILD_ONLY := SECRET_KEY=build-only RECEIPT_KEYS=build:build-only
 
-.PHONY: run test test-sqlite messages lint format eval bench
+.PHONY: run up test test-sqlite messages lint format eval bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ run: $(VENV)/.installed messages
 	$(EMBEDDED) $(PY) manage.py seed_demo
 	$(EMBEDDED) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(EMBEDDED) $(PY) manage.py serve --port $(PORT)
+
+# The real stack on one machine: the Procfile (gunicorn, a Celery worker, Celery beat) under
+# honcho, configured by .env (or ENV_FILE=...), against PostgreSQL and Redis; migrates first.
+# No prefix on the output: honcho's would put the time on every line, gunicorn's access log too.
+ENV_FILE ?= .env
+up: $(VENV)/.installed messages
+	$(VENV)/bin/honcho -e $(ENV_FILE) run $(PY) manage.py migrate --noinput
+	$(VENV)/bin/honcho -e $(ENV_FILE) run $(PY) manage.py collectstatic --noinput --verbosity 0
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -e $(ENV_FILE) start --no-prefix -p $(PORT)
 
 # The whole suite on the configured database (PostgreSQL when DATABASE_URL is set, as in CI);
 # then, if that was PostgreSQL, the unit suite again on SQLite, whose erasure differs.

@@ -166,7 +166,7 @@ def test_check_deploy_is_clean_with_the_production_variables():
 REQUESTS = """
 from django.test import Client
 client = Client()
-for path in ("/healthz", "/admin/login/"):  # a survivor-facing path and a staff one
+for path in ("/en/anonymity/", "/admin/login/"):  # a survivor-facing path and a staff one
     for proto in ("https", None):
         headers = {"HTTP_X_FORWARDED_PROTO": proto} if proto else {}
         response = client.get(path, **headers)
@@ -193,7 +193,7 @@ def test_behind_a_trusted_proxy_https_is_seen_and_http_is_redirected():
     )
     assert answers == [
         "https 200 - max-age=600; includeSubDomains",
-        "None 301 https://testserver/healthz -",
+        "None 301 https://testserver/en/anonymity/ -",
         "https 200 - max-age=600; includeSubDomains",
         "None 301 https://testserver/admin/login/ -",
     ]
@@ -209,8 +209,8 @@ def test_without_a_trusted_proxy_the_forwarded_scheme_is_ignored():
         }
     )
     assert answers == [
-        "https 301 https://testserver/healthz -",
-        "None 301 https://testserver/healthz -",
+        "https 301 https://testserver/en/anonymity/ -",
+        "None 301 https://testserver/en/anonymity/ -",
         "https 301 https://testserver/admin/login/ -",
         "None 301 https://testserver/admin/login/ -",
     ]
