@@ -1,6 +1,7 @@
 """`make run` ends with `manage.py serve`: gunicorn, DEBUG off, stopped cleanly by Ctrl-C."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -97,10 +98,19 @@ def test_make_run_runs_the_periodic_jobs_in_its_worker(served):
     wait_for(swept, timeout=30, message="the in-process sweep to run")
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
 def test_ctrl_c_stops_the_server_and_its_worker_cleanly(served):
     _, process, log = served
-    os.killpg(process.pid, signal.SIGINT)
+    worker = int(re.search(r"Booting worker with pid: (\d+)", log.read_text()).group(1))
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
     assert process.wait(30) == 0
+    wait_for(lambda: not _running(worker), timeout=30, message="the worker to exit")
     text = log.read_text()
-    assert "Worker exiting" in text and "Shutting down: Master" in text
-    assert "Traceback" not in text
+    assert "Shutting down: Master" in text and "Traceback" not in text
