@@ -263,4 +263,7 @@ def test_a_second_client_never_gets_the_workspaces_answer_to_the_first(proxied):
     assert status == 200 and b"pending" in body
     status, _, other = stranger.get(path)
     assert status in (401, 403) and other != body
-    assert stranger.get("/moderate/")[0] == 302  # to the login page, not the lead's queue
+    for page in ("/moderate/", "/admin/"):  # to the login page, not what the lead saw
+        status, headers, _ = stranger.get(page)
+        assert status == 302 and "login" in stack.header(headers, "Location"), page
+        assert stack.header(headers, "X-Cache-Status") is None
