@@ -67,12 +67,13 @@ def proxied(tmp_path_factory):
     stack.manage(env, "migrate", "-v0")
     seeded = json.loads(stack.manage(env, code=SEED).strip().splitlines()[-1])
     port = stack.free_port()
-    web = stack.gunicorn(env, work, port=port)
-    nginx = stack.Nginx(gunicorn_port=port)
+    nginx, web = stack.Nginx(gunicorn_port=port), None
     try:
+        web = stack.gunicorn(env, work, port=port)
         nginx.start()
         yield ProxiedStack(nginx, web, seeded)
     finally:
         nginx.stop()
-        web.stop()
+        if web is not None:
+            web.stop()
         nginx.remove()

@@ -172,14 +172,18 @@ class Nginx:
         return subprocess.run(self.command("-t"), capture_output=True, text=True, timeout=30)
 
     def start(self) -> "Nginx":
-        out = (self.root / "logs" / "nginx-stdout.log").open("wb")
-        self.process = subprocess.Popen(
-            self.command("-g", "daemon off;"),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_until(self._listening, timeout=20, message="nginx to listen")
+        with (self.root / "logs" / "nginx-stdout.log").open("wb") as out:
+            self.process = subprocess.Popen(
+                self.command("-g", "daemon off;"),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_until(self._listening, timeout=20, message="nginx to listen")
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _listening(self) -> bool:
@@ -311,7 +315,11 @@ def gunicorn(env: dict[str, str], logs: Path, *, port: int, workers: int = 1) ->
         except OSError:
             return False
 
-    wait_until(ready, timeout=60, message="gunicorn to answer /healthz")
+    try:
+        wait_until(ready, timeout=60, message="gunicorn to answer /healthz")
+    except BaseException:
+        service.stop()  # never left running by a start that failed
+        raise
     return service
 
 

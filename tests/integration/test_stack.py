@@ -103,11 +103,13 @@ def real_stack(worker_env, tmp_path):
         )
         port = stack.free_port()
         services.append(stack.gunicorn(env, logs, port=port, workers=2))
-        nginx = stack.Nginx(gunicorn_port=port).start()
+        nginx = stack.Nginx(gunicorn_port=port)
+        nginx.start()
         yield {"nginx": nginx, "services": services, "gunicorn_port": port, "logs": logs}
     finally:
         if nginx is not None:
             nginx.stop()
+            nginx.remove()
         for service in services:
             service.stop()
 
