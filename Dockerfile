@@ -13,6 +13,8 @@ RUN pip install --no-cache-dir . \
  && export SECRET_KEY=build-only RECEIPT_KEYS=build:build-only \
  && python manage.py compile_translations \
  && python manage.py collectstatic --noinput
-RUN useradd --system untold && mkdir -p var && chown untold var
+# The static volume of the compose stack starts as a copy of var/static: the migrate
+# service (user untold) refreshes it with collectstatic on every deploy.
+RUN useradd --system untold && mkdir -p var && chown -R untold var
 USER untold
 EXPOSE 8000

@@ -3,8 +3,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# `make run` is the embedded mode (config/secrets.py): the only one that may generate secrets.
+EMBEDDED := UNTOLD_EMBEDDED=1
+# Steps that sign and keep nothing (compiling translations, the screening evaluation) still
+# load the settings: they get throw-away secrets, never generated ones.
+BUILD_ONLY := SECRET_KEY=build-only RECEIPT_KEYS=build:build-only
 
-.PHONY: run test test-sqlite messages lint format eval bench
+.PHONY: run up test test-sqlite messages lint format eval bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,16 +18,26 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 messages: $(VENV)/.installed
-	$(PY) manage.py compile_translations
+	env $(BUILD_ONLY) $(PY) manage.py compile_translations
 
 run: $(VENV)/.installed messages
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py serve --port $(PORT)
+	$(EMBEDDED) $(PY) manage.py migrate --noinput
+	$(EMBEDDED) $(PY) manage.py seed_demo
+	$(EMBEDDED) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(EMBEDDED) $(PY) manage.py serve --port $(PORT)
+
+# The real stack on one machine: the Procfile (gunicorn, a Celery worker, Celery beat) under
+# honcho, configured by .env (or ENV_FILE=...), against PostgreSQL and Redis; migrates first.
+# No prefix on the output: honcho's would put the time on every line, gunicorn's access log too.
+ENV_FILE ?= .env
+up: $(VENV)/.installed messages
+	$(VENV)/bin/honcho -e $(ENV_FILE) run $(PY) manage.py migrate --noinput
+	$(VENV)/bin/honcho -e $(ENV_FILE) run $(PY) manage.py collectstatic --noinput --verbosity 0
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -e $(ENV_FILE) start --no-prefix -p $(PORT)
 
 # The whole suite on the configured database (PostgreSQL when DATABASE_URL is set, as in CI);
 # then, if that was PostgreSQL, the unit suite again on SQLite, whose erasure differs.
+# The suite brings its own secrets (tests/settings.py), never the embedded mode's.
 test: $(VENV)/.installed messages
 	$(PY) -m pytest
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-sqlite; fi
@@ -32,7 +47,7 @@ test-sqlite: $(VENV)/.installed messages
 
 # Recall and precision per kind of the screeners on the labelled set in tests/data/.
 eval: $(VENV)/.installed
-	$(PY) manage.py screening_eval
+	env $(BUILD_ONLY) $(PY) manage.py screening_eval
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

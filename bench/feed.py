@@ -265,6 +265,9 @@ def main() -> None:
     admin_sql(database_url, f'DROP DATABASE IF EXISTS "{name}"')
     admin_sql(database_url, f'CREATE DATABASE "{name}"')
     bare_file = Path(tempfile.mkdtemp()) / "bare.json"
+    from bench import throwaway_secrets
+
+    throwaway_secrets()
     env = {
         **os.environ,
         "DATABASE_URL": url,

@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # standard library's `queue` (which psycopg, concurrent.futures and others import).
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from bench import throwaway_secrets  # noqa: E402
+
+throwaway_secrets()
 
 import django  # noqa: E402
 

@@ -30,6 +30,9 @@ import uuid  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from bench import throwaway_secrets  # noqa: E402
+
+throwaway_secrets()
 
 
 def percentile(values: list[float], share: float) -> float:

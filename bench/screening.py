@@ -98,6 +98,9 @@ def main() -> None:
         os.environ.pop(variable, None)
     os.environ["SQLITE_PATH"] = os.path.join(workdir, "bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from bench import throwaway_secrets
+
+    throwaway_secrets()
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 

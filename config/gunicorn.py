@@ -13,9 +13,16 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 forwarded_allow_ips = "*"  # only the rate-limit key reads the chain (TRUSTED_PROXY_COUNT)
+# gunicorn would set the request's scheme from X-Forwarded-Proto sent by anyone (every address
+# is allowed above). Django decides it instead, believing the header only behind a trusted
+# proxy (SECURE_PROXY_SSL_HEADER, set when TRUSTED_PROXY_COUNT > 0).
+secure_scheme_headers = {}
 accesslog = "-"
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
+# gunicorn 27's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl), which
+# every gunicorn of the account would fight over; nothing here uses gunicornc.
+control_socket_disable = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 logconfig_dict = {
@@ -43,3 +50,12 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
+
+
+def on_starting(server):
+    """Read the settings in the master before any worker forks: a missing secret stops the
+    server once, with the variable's name, instead of every worker failing to boot."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    settings.SECRET_KEY  # noqa: B018 (loading the settings raises ImproperlyConfigured)

@@ -1,22 +1,36 @@
 """Untold's one settings module, driven by environment variables (see README's table).
 
-With neither DATABASE_URL nor REDIS_URL set, Untold runs embedded: SQLite at ./db.sqlite3,
-an in-process cache, and Celery tasks executed in-process. Each variable switches its part.
+With neither DATABASE_URL nor REDIS_URL set, Untold runs on SQLite at ./db.sqlite3, an
+in-process cache, and Celery tasks executed in-process. Each variable switches its part.
+SECRET_KEY and RECEIPT_KEYS are required, except in `make run`'s embedded mode
+(UNTOLD_EMBEDDED=1), the only one that generates its own (config/secrets.py).
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.secrets import local_secret
+from config.secrets import local_secret, required_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default=None) or local_secret("SECRET_KEY")
+# `make run`'s mode: one process on SQLite, tasks and periodic jobs in-process, secrets
+# generated into var/secrets.json. Never together with the real stack's services.
+EMBEDDED = env.bool("UNTOLD_EMBEDDED", default=False)
+if EMBEDDED and (env("DATABASE_URL", default="") or env("REDIS_URL", default="")):
+    raise ImproperlyConfigured(
+        "UNTOLD_EMBEDDED=1 is `make run`'s single process on SQLite; it cannot be combined "
+        "with DATABASE_URL or REDIS_URL. Unset UNTOLD_EMBEDDED and set SECRET_KEY and "
+        "RECEIPT_KEYS for the real stack."
+    )
+SECRET_KEY = required_secret(
+    "SECRET_KEY", embedded=EMBEDDED, generate=lambda: local_secret("SECRET_KEY")
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -75,6 +89,8 @@ if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Give up on an unreachable server in seconds: /readyz must answer fast.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     DATABASES = {
         "default": {
@@ -104,6 +120,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="untold"),
+            # A stalled Redis fails a request in seconds instead of holding its thread.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
@@ -189,8 +207,24 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 STORY_MIN_CHARS = env.int("STORY_MIN_CHARS", default=20)
 STORY_MAX_CHARS = env.int("STORY_MAX_CHARS", default=10_000)
 # "id:secret,id:secret": the first signs new receipts, every one still verifies old ones.
-RECEIPT_KEYS = env("RECEIPT_KEYS", default="") or f"k1:{local_secret('RECEIPT_KEY')}"
+RECEIPT_KEYS = required_secret(
+    "RECEIPT_KEYS", embedded=EMBEDDED, generate=lambda: f"k1:{local_secret('RECEIPT_KEY')}"
+)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# --- HTTPS ----------------------------------------------------------------------------------
+# Off by default (`make run` serves plain HTTP on 127.0.0.1); the compose stack behind nginx
+# turns all of them on, and `manage.py check --deploy` warns while any is off.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Probes and the metrics scrape come over the internal network, in plain HTTP, straight to
+# gunicorn: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# The proxy says whether the client's connection was HTTPS. Believed only behind a trusted
+# proxy, which overwrites the header; anyone could send it straight to gunicorn otherwise.
+# The first middleware keeps this one forwarded header (normalised) on survivor paths.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT > 0 else None
 FORM_TOKEN_MAX_AGE_SECONDS = env.int("FORM_TOKEN_MAX_AGE_SECONDS", default=4 * 3600)
 IDEMPOTENCY_SECONDS = env.int("IDEMPOTENCY_SECONDS", default=3600)
 RECEIPT_LOOKUP_RATE_LIMIT = env("RECEIPT_LOOKUP_RATE_LIMIT", default="20/h")
@@ -297,6 +331,8 @@ SECOND_REVIEW_REQUIRED = env.bool("SECOND_REVIEW_REQUIRED", default=True)
 BREAK_AFTER_STORIES = env.int("BREAK_AFTER_STORIES", default=20)
 BREAK_AFTER_MINUTES = env.int("BREAK_AFTER_MINUTES", default=50)
 QUEUE_PAGE_SIZE = env.int("QUEUE_PAGE_SIZE", default=50)
+# `GET /metrics` asks for `Authorization: Bearer <METRICS_TOKEN>`; unset, the endpoint is off.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # --- Wall: publication, feed, screens, kiosk ---------------------------------------------------
 # The publication window (DESIGN.md invariant 3): an approved story gets publish_at = approval
 # plus a random delay in [min, max] (testimony.publication.publish_time) and is published in a
@@ -325,6 +361,18 @@ KIOSK_SETUP_CODE_SECONDS = env.int("KIOSK_SETUP_CODE_SECONDS", default=3600)
 KIOSK_SETUP_RATE_LIMIT = env("KIOSK_SETUP_RATE_LIMIT", default="10/h")
 # The address phones reach the tell page at, for the QR code (default: this request's host).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+# The onion service's address (deploy/tor/torrc writes it to the hidden service's `hostname`
+# file), e.g. "abcd...wxyz.onion". Shown on the anonymity page; the site answers on it, and the
+# workspace's forms are accepted from it (Tor Browser sends Origin: http://<address>).
+ONION_ADDRESS = env("ONION_ADDRESS", default="").strip().lower().removeprefix("http://").rstrip("/")
+if ONION_ADDRESS:
+    if not ONION_ADDRESS.endswith(".onion"):
+        raise ImproperlyConfigured(
+            f"ONION_ADDRESS must be an onion service's host name ending in .onion, "
+            f"not {ONION_ADDRESS!r}."
+        )
+    ALLOWED_HOSTS += [ONION_ADDRESS]
+    CSRF_TRUSTED_ORIGINS += [f"http://{ONION_ADDRESS}"]
 CELERY_BEAT_SCHEDULE["wall-publish"] = {
     "task": "testimony.publish_due",
     "schedule": WALL_PUBLISH_SECONDS,

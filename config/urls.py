@@ -1,21 +1,19 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from config import health
+from moderation import prometheus
 from moderation.urls import api_urlpatterns as moderation_api
 from testimony import wall_api
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
 
 urlpatterns = [
     # The hottest path of all (every screen polls it): matched first, not behind includes.
     path("api/v1/wall/<slug:slug>/stories/", wall_api.feed, name="api-wall-feed"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", prometheus.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("moderate/", include("moderation.urls")),
     path("api/v1/moderation/", include((moderation_api, "moderation-api"))),

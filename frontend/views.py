@@ -85,7 +85,7 @@ def landing(request):
 
 
 def anonymity(request):
-    return render(request, "frontend/anonymity.html")
+    return render(request, "frontend/anonymity.html", {"onion_address": settings.ONION_ADDRESS})
 
 
 @require_GET

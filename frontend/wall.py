@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -143,12 +144,19 @@ REPORTED = "reported"
 SLOW = "slow"
 
 
+def _public(response):
+    """The web wall is the same page for everyone: a proxy and browsers may keep it as long as
+    the feed (a withdrawn story leaves it within max-age, plus the proxy's second or two)."""
+    patch_cache_control(response, public=True, max_age=settings.WALL_FEED_MAX_AGE)
+    return response
+
+
 @require_GET
 def web_wall(request):
     """`/wall/`: the same wall for a phone or laptop, readable without JavaScript."""
     public = list(Installation.objects.filter(on_web=True).order_by("name"))
     if not public:
-        return render(request, "wall/web.html", {"installation": None, "public": []})
+        return _public(render(request, "wall/web.html", {"installation": None, "public": []}))
     chosen = next((i for i in public if i.slug == request.GET.get("i")), public[0])
     state = feeds.feed_state(chosen.slug)
     if state is None:
@@ -167,18 +175,20 @@ def web_wall(request):
     more = None
     if feed["next"]:
         more = "?" + urlencode({"i": chosen.slug, "after": feed["next"]})
-    return render(
-        request,
-        "wall/web.html",
-        {
-            "installation": chosen,
-            "public": public,
-            "feed": feed,
-            "stories": stories,
-            "more": more,
-            "notice": request.GET.get("notice", ""),
-            "helpline": chosen.helplines.get(translation.get_language() or "en", ""),
-        },
+    return _public(
+        render(
+            request,
+            "wall/web.html",
+            {
+                "installation": chosen,
+                "public": public,
+                "feed": feed,
+                "stories": stories,
+                "more": more,
+                "notice": request.GET.get("notice", ""),
+                "helpline": chosen.helplines.get(translation.get_language() or "en", ""),
+            },
+        )
     )
 
 

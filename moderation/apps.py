@@ -16,10 +16,11 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from moderation import receivers, tasks, trail  # noqa: F401  (registers the tasks)
+        from moderation import operations, receivers, tasks, trail  # noqa: F401  (the tasks)
         from moderation.admin_site import StaffAdminSite
 
         receivers.connect()
+        operations.connect()
         trail.connect()
         # The roles are groups of this app's permissions; refreshed after every migrate.
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="moderation-roles")

@@ -212,6 +212,36 @@ def queue_counts(*, languages: tuple[str, ...] = (), user=None) -> dict[str, int
     return stories.aggregate(**aggregates)
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """Stories received before a day: per queue how many wait and the oldest's day."""
+
+    queues: dict[str, tuple[int, date | None]]
+    urgent: int
+    stuck_received: int
+
+
+def waiting_received_before(day: date) -> Waiting:
+    """For operations (moderation.operations): only stories that arrived before `day`.
+
+    A count that moved the moment a story arrived, kept as a time series, would date the
+    arrival; these move when a day's stories join together at midnight, and when moderators
+    decide. `stuck_received`: screening never finished (the sweep should have retried it).
+    """
+    earlier = Story.objects.filter(received_on__lt=day)
+    # Aliases unlike any field: an alias named "escalated" would shadow the field in the filters.
+    aggregates = {"n_urgent": Count("status", filter=Q(urgent=True))}
+    for name in Queue.values:
+        aggregates[f"n_{name}"] = Count("status", filter=_queue_q(name))
+        aggregates[f"oldest_{name}"] = Min("received_on", filter=_queue_q(name))
+    row = earlier.filter(status__in=[Status.PENDING, Status.HELD]).aggregate(**aggregates)
+    return Waiting(
+        queues={name: (row[f"n_{name}"], row[f"oldest_{name}"]) for name in Queue.values},
+        urgent=row["n_urgent"],
+        stuck_received=earlier.filter(status=Status.RECEIVED).count(),
+    )
+
+
 def story_for_review(*, story_id) -> Story | None:
     try:
         uuid.UUID(str(story_id))

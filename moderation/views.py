@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from knox.models import AuthToken
 
-from moderation import accounts, claims, decisions, redaction, selectors
+from moderation import accounts, claims, decisions, operations, redaction, selectors
 from moderation.devices import totp_confirm, totp_device
 from moderation.errors import Conflict, Invalid, ReviewError
 from moderation.login import WRONG_LOGIN, staff_login_check
@@ -517,6 +517,16 @@ def published_view(request):
 def metrics_view(request):
     return render(
         request, "moderate/metrics.html", {**_base_context(request), "m": selectors.metrics()}
+    )
+
+
+@workspace_view(Action.SEE_METRICS)
+def operations_view(request):
+    """What the platform's machines and jobs are doing, for leads and operators."""
+    return render(
+        request,
+        "moderate/operations.html",
+        {**_base_context(request), "ops": operations.operations_now()},
     )
 
 

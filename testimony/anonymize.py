@@ -39,6 +39,9 @@ _STRIP_EXACT = {
 }
 _STRIP_PREFIXES = ("HTTP_X_FORWARDED_", "HTTP_SEC_CH_UA_", "HTTP_X_ORIGINAL_FORWARDED")
 PLACEHOLDER_ADDR = "0.0.0.0"
+# Health probes and the metrics scrape limit nothing, and must answer while the cache (which
+# holds the rate key's daily secret) is down: they get no rate key. They are stripped all the same.
+PROBE_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
 def is_staff_path(path: str) -> bool:
@@ -76,12 +79,26 @@ def rate_key(address: str) -> str:
     return f"{value:05x}"
 
 
+def _forwarded_https(meta: dict) -> bool:
+    """Whether a trusted proxy said the client came over HTTPS (SECURE_PROXY_SSL_HEADER)."""
+    if not settings.SECURE_PROXY_SSL_HEADER:
+        return False
+    header, secure = settings.SECURE_PROXY_SSL_HEADER
+    return meta.get(header, "").split(",", 1)[0].strip() == secure
+
+
 def strip_identifying_data(meta: dict) -> None:
+    https = _forwarded_https(meta)
     for name in list(meta):
         if name in _STRIP_EXACT or name.startswith(_STRIP_PREFIXES):
             del meta[name]
     # Code that insists on an address gets one that names nobody.
     meta["REMOTE_ADDR"] = PLACEHOLDER_ADDR  # after strip: an address that names nobody
+    if https:
+        # The scheme names nobody; the proxy's word for it is kept, rewritten to the one value
+        # Django compares, so request.is_secure() and the SSL redirect still work behind it.
+        header, secure = settings.SECURE_PROXY_SSL_HEADER
+        meta[header] = secure
 
 
 class StripIdentifyingDataMiddleware:
@@ -91,7 +108,8 @@ class StripIdentifyingDataMiddleware:
     def __call__(self, request):
         request.is_survivor_facing = not is_staff_path(request.path_info)
         if request.is_survivor_facing:
-            request.rate_key = rate_key(client_address(request.META))
+            if request.path_info not in PROBE_PATHS:
+                request.rate_key = rate_key(client_address(request.META))
             strip_identifying_data(request.META)
             request.COOKIES = {}
         return self.get_response(request)

@@ -153,6 +153,31 @@ def test_the_anonymity_page_says_what_is_kept_and_how_to_clear_history(client, l
     assert heading in html and 'id="history"' in html
 
 
+ONION = "untoldexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("en", "This site can also be reached over Tor"),
+        ("ru", "На этот сайт можно зайти и через Tor"),
+        ("kk", "Бұл сайтқа Tor желісінен шықпай-ақ"),
+    ],
+)
+def test_the_anonymity_page_gives_the_onion_address_when_there_is_one(
+    client, settings, lang, sentence
+):
+    settings.ONION_ADDRESS = ONION
+    html = client.get(f"/{lang}/anonymity/").content.decode()
+    assert sentence in html and ONION in html
+
+
+def test_the_anonymity_page_names_no_onion_address_without_one(client, settings):
+    settings.ONION_ADDRESS = ""
+    html = client.get("/en/anonymity/").content.decode()
+    assert "Tor" not in html and ".onion" not in html
+
+
 def test_the_consent_text_is_honest_before_she_sends(client):
     html = client.get("/en/tell/").content.decode()
     consent = html[html.index("Before you send") : html.index('type="submit"')]

@@ -140,3 +140,27 @@ def test_staff_paths_keep_their_metadata(rf):
     assert seen["REMOTE_ADDR"] == "192.0.2.1"
     middleware(rf.get("/en/tell/", REMOTE_ADDR="192.0.2.1", HTTP_USER_AGENT="ua"))
     assert seen["REMOTE_ADDR"] == "0.0.0.0" and "HTTP_USER_AGENT" not in seen
+
+
+def test_behind_a_trusted_proxy_only_the_word_https_survives_of_the_forwarded_scheme(rf, settings):
+    from testimony.anonymize import StripIdentifyingDataMiddleware
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    seen = {}
+    middleware = StripIdentifyingDataMiddleware(lambda request: seen.update(request.META) or None)
+    middleware(rf.get("/en/tell/", HTTP_X_FORWARDED_PROTO="https, marker-proto"))
+    assert seen["HTTP_X_FORWARDED_PROTO"] == "https"
+    seen.clear()
+    middleware(rf.get("/en/tell/", HTTP_X_FORWARDED_PROTO="marker-proto"))
+    assert "HTTP_X_FORWARDED_PROTO" not in seen
+
+
+def test_without_a_trusted_proxy_the_forwarded_scheme_is_stripped(rf, settings):
+    from testimony.anonymize import StripIdentifyingDataMiddleware
+
+    settings.SECURE_PROXY_SSL_HEADER = None
+    seen = {}
+    middleware = StripIdentifyingDataMiddleware(lambda request: seen.update(request.META) or None)
+    middleware(rf.get("/en/tell/", HTTP_X_FORWARDED_PROTO="https"))
+    assert "HTTP_X_FORWARDED_PROTO" not in seen

@@ -74,6 +74,16 @@ def test_the_web_wall_shows_stories_with_warnings_and_a_report_button(client):
     assert html.count('action="/wall/report/"') == 2
 
 
+def test_the_web_wall_is_public_so_the_proxy_may_keep_it_briefly(client, settings):
+    """The same page for everyone; the tell and receipt pages stay never-stored."""
+    settings.WALL_FEED_MAX_AGE = 30
+    factories.published(at=[factories.installation()])
+    for response in (client.get("/wall/"), client.get("/wall/?notice=reported")):
+        assert response["Cache-Control"] == "public, max-age=30"
+        assert "Set-Cookie" not in response
+    assert client.get("/en/tell/")["Cache-Control"] == "no-store"
+
+
 def test_an_empty_web_wall_invites_a_story(client):
     factories.installation()
     html = client.get("/wall/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
