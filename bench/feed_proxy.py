@@ -31,7 +31,7 @@ STATIC = "/static/bench/feed.json"
 TARGET = 0.5
 
 SEED = """
-from tests.wall import factories
+from tests.testimony.wall import factories
 place = factories.installation("bench")
 story = ("It started after the wedding. He decided who I could see and what I could wear, "
          "and when I argued he broke things. It took me four years to leave. ")

@@ -196,7 +196,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "testimony.wall_schema.add_wall_paths",
+        "testimony.wall.schema.add_wall_paths",
     ],
 }
 # A 10 MB body is refused before anything parses it.

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from config import health
 from moderation import prometheus
 from moderation.urls import api_urlpatterns as moderation_api
-from testimony import wall_api
+from testimony.wall import api as wall_api
 
 urlpatterns = [
     # The hottest path of all (every screen polls it): matched first, not behind includes.
@@ -18,7 +18,7 @@ urlpatterns = [
     path("moderate/", include("moderation.urls")),
     path("api/v1/moderation/", include((moderation_api, "moderation-api"))),
     path("api/v1/", include("testimony.urls")),
-    path("api/v1/", include("testimony.wall_urls")),
+    path("api/v1/", include("testimony.wall.urls")),
     path("", include("frontend.wall_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -1,5 +1,5 @@
 """The wall's pages: the installation screen, the web wall, the service worker, the QR code,
-and the lead's overview of screens, reports and pause switches. They render; services write."""
+They render; the wall's services write."""
 
 import io
 import json
@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,22 +17,14 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from frontend.guards import cross_site
-from moderation.decisions import story_unpublish
-from moderation.errors import ReviewError
-from moderation.permissions import workspace_view
-from moderation.policy import Action
-from testimony import feeds, ratelimit, switches
-from testimony.models import Installation, Status, Story
-from testimony.walls import (
-    report_dismiss,
-    reported_stories,
-    screen_id_issue,
-    screens_by_installation,
-    story_report,
-)
+from testimony import ratelimit
+from testimony.models import Installation
+from testimony.wall import feeds
+from testimony.wall.reports import story_report
+from testimony.wall.screens import screen_id_issue
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -209,47 +200,3 @@ def report(request):
             pass
         notice = REPORTED
     return redirect(f"{back}?{urlencode({'i': slug, 'notice': notice})}")
-
-
-# --- The lead's overview (a staff path: /moderate/wall/) ------------------------------------
-def _published(story_id: str) -> Story | None:
-    try:
-        return Story.objects.filter(id=uuid.UUID(story_id), status=Status.PUBLISHED).first()
-    except ValueError:
-        return None
-
-
-@require_http_methods(["GET", "POST"])
-@workspace_view(Action.OPERATE_WALL)
-def lead_overview(request):
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action in ("pause_walls", "resume_walls"):
-            switches.switches_set(actor=request.user, walls_paused=action == "pause_walls")
-        elif action in ("pause_intake", "resume_intake"):
-            switches.switches_set(actor=request.user, intake_paused=action == "pause_intake")
-        elif action == "unpublish":
-            try:
-                story_unpublish(
-                    story_id=request.POST.get("story", ""),
-                    user=request.user,
-                    version=request.POST.get("version"),  # as the lead saw it on this page
-                    reason="other",
-                    note="reported on the web wall",
-                )
-            except ReviewError as error:
-                messages.error(request, error.message)
-        elif action == "keep":
-            story = _published(request.POST.get("story", ""))
-            if story is not None:
-                report_dismiss(story=story, actor=request.user)
-        return redirect(reverse("wall-lead"))
-    return render(
-        request,
-        "wall/lead.html",
-        {
-            "switches": switches.switches(),
-            "installations": screens_by_installation(),
-            "reports": reported_stories(),
-        },
-    )

@@ -12,6 +12,4 @@ urlpatterns = [
     path("wall/<slug:slug>/", wall.screen, name="wall-screen"),
     path("wall/<slug:slug>/qr.svg", wall.qr, name="wall-qr"),
     path("kiosk/", kiosk.kiosk, name="kiosk"),
-    # A staff path (STAFF_PATH_PREFIXES): the lead's switches, screens and reports.
-    path("moderate/wall/", wall.lead_overview, name="wall-lead"),
 ]

@@ -36,9 +36,9 @@ from moderation.redaction import (
     spans_store,
 )
 from testimony.models import AuditAction, Consent, Installation, Label, Status, Story
-from testimony.publication import publish_time
 from testimony.services import story_transition
 from testimony.signals import story_unpublished
+from testimony.wall.publication import publish_time
 
 NOTE_MAX_CHARS = 2000
 STALE = _("This story changed since you opened it. Please reload it and check again.")

@@ -25,7 +25,7 @@ from config.celery import app
 from moderation.models import Queue
 from moderation.selectors import waiting_received_before
 from testimony import switches
-from testimony.walls import screens_by_installation
+from testimony.wall.screens import screens_by_installation
 
 PING_SECONDS = 0.5
 PING_CACHE_SECONDS = 10

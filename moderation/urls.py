@@ -21,6 +21,7 @@ urlpatterns = [
     path("clusters/", views.clusters_view, name="clusters"),
     path("published/", views.published_view, name="published"),
     path("metrics/", views.metrics_view, name="metrics"),
+    path("wall/", views.walls_view, name="walls"),
     path("operations/", views.operations_view, name="operations"),
     path("team/", views.team_view, name="team"),
     path("preferences/", views.preferences_view, name="preferences"),

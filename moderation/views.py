@@ -36,10 +36,10 @@ from moderation.presentation import (
 from moderation.roles import ROLES, role_of
 from moderation.tokens import api_token_issue, api_tokens_revoke
 from moderation.wellbeing import Wellbeing
-from testimony import jsonbody
+from testimony import jsonbody, switches
 from testimony.audit import audit_record
 from testimony.models import AuditAction, Installation, Label, Region, Status
-from testimony.walls import reported_count
+from testimony.wall import reports, screens
 
 WRONG_CODE = _("This code is not right. Check the time on your phone and try again.")
 
@@ -159,7 +159,7 @@ def _base_context(request) -> dict:
         "can_manage": may(user, Action.SEE_TEAM),
         "can_unpublish": may(user, Action.UNPUBLISH),
         # Stories the public reported on the web wall wait on the walls page for a lead.
-        "reported": reported_count() if may(user, Action.OPERATE_WALL) else None,
+        "reported": reports.reported_count() if may(user, Action.OPERATE_WALL) else None,
         "profile": profile,
         "decided_today": claims.decisions_today(user=user),
         "suggest_break": wellbeing.suggest_break(),
@@ -509,6 +509,41 @@ def published_view(request):
             "stories": stories,
             "reasons": RejectReason.choices,
             "next_after": stories[-1].id if len(stories) == 50 else "",
+        },
+    )
+
+
+# --- The walls: pause switches, screens, reported stories ------------------------------------
+@require_http_methods(["GET", "POST"])
+@workspace_view(Action.OPERATE_WALL)
+def walls_view(request):
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in ("pause_walls", "resume_walls"):
+            switches.switches_set(actor=request.user, walls_paused=action == "pause_walls")
+        elif action in ("pause_intake", "resume_intake"):
+            switches.switches_set(actor=request.user, intake_paused=action == "pause_intake")
+        elif action == "unpublish":
+            try:
+                decisions.story_unpublish(
+                    story_id=request.POST.get("story", ""),
+                    user=request.user,
+                    version=request.POST.get("version"),  # as the lead saw it on this page
+                    reason=RejectReason.OTHER,
+                    note=_t("Reported on the web wall."),
+                )
+            except ReviewError as error:
+                messages.error(request, error.message)
+        elif action == "keep":
+            reports.report_dismiss(story_id=request.POST.get("story", ""), actor=request.user)
+        return redirect("moderate:walls")
+    return render(
+        request,
+        "moderate/walls.html",
+        {
+            "switches": switches.switches(),
+            "installations": screens.screens_by_installation(),
+            "reports": reports.reported_stories(),
         },
     )
 

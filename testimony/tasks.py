@@ -31,14 +31,6 @@ def rewrite_story_tables() -> None:
     erasure.rewrite()
 
 
-@periodic_job(name="testimony.publish_due", time_limit=300)
-def publish_due() -> int:
-    # Beat runs this every WALL_PUBLISH_SECONDS.
-    from testimony.publication import publish_due as publish
-
-    return publish()
-
-
 @periodic_job(name="testimony.erase_expired", time_limit=600)
 def erase_expired() -> int:
     # Beat runs this every RETENTION_SWEEP_SECONDS.

@@ -219,3 +219,22 @@ def token_for(db):
 def _fast_passwords(settings):
     # Accounts are made per test: a deliberately slow hash would only slow the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- The wall's feeds ---------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _fresh_feed_memo():
+    """Each process keeps rendered feed pages; a test database starts over, so must they."""
+    from testimony.wall import feeds
+
+    feeds.memo.clear()
+    yield
+    feeds.memo.clear()
+
+
+@pytest.fixture
+def get_feed(client):
+    def get(slug: str, **headers):
+        return client.get(f"/api/v1/wall/{slug}/stories/", **headers)
+
+    return get

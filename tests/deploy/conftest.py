@@ -16,7 +16,7 @@ SEED = """
 import json
 from knox.models import AuthToken
 from moderation.accounts import moderator_create
-from tests.wall import factories
+from tests.testimony.wall import factories
 place = factories.installation("hall")
 stories = [
     factories.published(at=[place], published_text=f"Published story number {n}, told here.")

@@ -26,7 +26,9 @@ PYTHON_SOURCES = [
     "testimony/proofofwork.py",
     "testimony/sanitize.py",
     "testimony/jsonbody.py",
-    "testimony/wall_api.py",
+    "testimony/wall/api.py",
+    "testimony/intake.py",
+    "testimony/receipts.py",
     "testimony/selectors.py",
     "config/settings.py",
 ]

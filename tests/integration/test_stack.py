@@ -22,7 +22,7 @@ from moderation.accounts import moderator_create
 from tests.conftest import require_service
 from tests.integration import stack
 from tests.integration.conftest import ROOT
-from tests.wall import factories
+from tests.testimony.wall import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

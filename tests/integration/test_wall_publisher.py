@@ -1,9 +1,9 @@
 import pytest
 
 from testimony.models import Status, Story
-from testimony.tasks import publish_due
+from testimony.wall.tasks import publish_due
 from tests.integration.conftest import wait_for
-from tests.wall import factories
+from tests.testimony.wall import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

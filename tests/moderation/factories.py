@@ -11,7 +11,7 @@ from moderation import claims, decisions
 from moderation.accounts import moderator_create
 from moderation.models import Severity
 from testimony.models import Story
-from testimony.publication import publish_due
+from testimony.wall.publication import publish_due
 from tests.moderation.conftest import screened
 
 PHONE_TEXT = "He calls me from 8 701 555 12 34 every night and says he is coming back."

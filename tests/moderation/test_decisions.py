@@ -84,7 +84,7 @@ def test_approval_schedules_the_redacted_text_within_the_window(moderator, setti
 
 def test_publication_delays_are_random_within_the_window(settings):
     settings.WALL_DELAY_MIN_SECONDS, settings.WALL_DELAY_MAX_SECONDS = 100, 200
-    from testimony.publication import publish_time
+    from testimony.wall.publication import publish_time
 
     now = timezone.now()
     delays = {(publish_time(now=now) - now).total_seconds() for _ in range(200)}

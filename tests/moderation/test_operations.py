@@ -13,7 +13,7 @@ from testimony.models import Screen, Story
 from testimony.switches import switches_set
 from tests.factories import SubmittedStoryFactory
 from tests.moderation.conftest import screened
-from tests.wall.factories import installation
+from tests.testimony.wall.factories import installation
 
 TOKEN = "metrics-token-for-the-tests"
 

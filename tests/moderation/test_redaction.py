@@ -18,7 +18,7 @@ from moderation.errors import ReviewError
 from moderation.models import FirstApproval, Redaction, Severity
 from moderation.policy import kept_for_leads
 from testimony.models import AuditEvent, Installation, Status, Story
-from testimony.publication import publish_due
+from testimony.wall.publication import publish_due
 from tests.moderation.conftest import screened
 from tests.moderation.factories import approve
 

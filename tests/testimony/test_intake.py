@@ -15,7 +15,7 @@ from testimony.abuse import Caller
 from testimony.intake import Door, Draft, Outcome, story_intake
 from testimony.models import Channel, Story
 from testimony.switches import switches_set
-from tests.wall import factories as wall_factories
+from tests.testimony.wall import factories as wall_factories
 
 pytestmark = pytest.mark.django_db
 

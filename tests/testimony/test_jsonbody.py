@@ -9,10 +9,11 @@ from django.utils import translation
 from knox.models import AuthToken
 
 from moderation.accounts import moderator_create
-from testimony import jsonbody, kiosk
+from testimony import jsonbody
 from testimony.models import KioskDevice
+from testimony.wall import kiosk
 from tests.moderation.conftest import screened
-from tests.wall import factories
+from tests.testimony.wall import factories
 
 DEEP_ARRAYS = "[" * 50_000
 DEEP_OBJECTS = '{"a":' * 50_000

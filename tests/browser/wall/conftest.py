@@ -7,7 +7,7 @@ import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 
-from testimony import feeds
+from testimony.wall import feeds
 
 
 class OneRequestPerConnection(WSGIRequestHandler):

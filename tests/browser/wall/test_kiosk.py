@@ -3,9 +3,9 @@ layouts, a receipt shown only while held, and everything wiped after sending or 
 
 import pytest
 
-from testimony import kiosk
 from testimony.models import Channel, KioskDevice, Story
-from tests.wall import factories
+from testimony.wall import kiosk
+from tests.testimony.wall import factories
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import pytest
 
 from testimony.models import Screen
 from testimony.services import story_withdraw
-from testimony.walls import screen_id_issue
-from tests.wall import factories
+from testimony.wall.screens import screen_id_issue
+from tests.testimony.wall import factories
 
 pytestmark = pytest.mark.browser
 

@@ -3,10 +3,10 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from testimony import kiosk
 from testimony.models import Installation, KioskDevice, Switches
 from testimony.switches import switches_set
-from testimony.walls import installation_save
+from testimony.wall import kiosk
+from testimony.wall.installations import installation_save
 
 
 @admin.register(Installation)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from testimony import wall_api
+from testimony.wall import api as wall_api
 
 urlpatterns = [
     path("wall/", wall_api.installations, name="api-wall-installations"),

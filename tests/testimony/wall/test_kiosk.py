@@ -7,12 +7,12 @@ import re
 import pytest
 from django.utils import timezone
 
-from testimony import kiosk
 from testimony.models import Channel, KioskDevice, Story
 from testimony.switches import switches_set
+from testimony.wall import kiosk
 from tests.testimony.test_privacy import MARKER_VALUES, MARKERS
 from tests.testimony.test_services import TYPED_AND_STORED
-from tests.wall import factories
+from tests.testimony.wall import factories
 
 pytestmark = pytest.mark.django_db
 

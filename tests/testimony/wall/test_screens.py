@@ -10,9 +10,9 @@ from django.core import signing
 from django.test import override_settings
 
 from testimony.models import Screen
-from testimony.walls import screen_id_issue, screen_id_verify
+from testimony.wall.screens import screen_id_issue, screen_id_verify
 from tests.testimony.test_privacy import MARKER_VALUES, MARKERS
-from tests.wall import factories
+from tests.testimony.wall import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,13 @@ import json
 import pytest
 from django.utils import timezone
 
-from testimony import feeds
 from testimony.models import AuditEvent, Status, Story
-from testimony.publication import publish_due, publish_time
 from testimony.services import story_transition, story_withdraw
 from testimony.switches import switches_set
-from testimony.walls import installation_save
-from tests.wall import factories
+from testimony.wall import feeds
+from testimony.wall.installations import installation_save
+from testimony.wall.publication import publish_due, publish_time
+from tests.testimony.wall import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,6 @@
-"""Services and selectors of the walls: pause switches, policy edits, screens, reports."""
+"""The installations' screens: each loads the wall page, which issues it a signed id, and says
+it is alive with that id; a lead sees when each was last seen. A screen's id names a machine,
+never a person."""
 
 import datetime
 import re
@@ -8,37 +10,9 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from testimony import feeds
-from testimony.audit import audit_record
-from testimony.models import (
-    AuditAction,
-    Installation,
-    Screen,
-    Status,
-    Story,
-    WallReport,
-)
-
-
-@transaction.atomic
-def installation_save(*, installation: Installation) -> Installation:
-    """Save an installation's settings; its screens pick up the new policy on their next poll."""
-    installation.full_clean()
-    if installation.pk is None:
-        installation.save()
-    else:  # never write back a feed_version read before someone else bumped it
-        editable = [
-            f.name
-            for f in Installation._meta.concrete_fields
-            if f.name not in ("id", "feed_version")
-        ]
-        installation.save(update_fields=editable)
-    feeds.feed_bump(installation_ids=[installation.id])
-    return installation
-
+from testimony.models import Installation, Screen
 
 _SCREEN_SALT = "untold.wall.screen:"
 _SCREEN_ID = re.compile(r"[0-9a-f]{16}")
@@ -104,39 +78,3 @@ def screens_by_installation() -> list[tuple[Installation, list[Screen]]]:
     for screen in Screen.objects.order_by("-last_seen"):
         screens.setdefault(screen.installation_id, []).append(screen)
     return [(i, screens.get(i.id, [])) for i in Installation.objects.order_by("name")]
-
-
-def story_report(*, story_id) -> bool:
-    """Someone asks a lead to look at a published story again. Counted, nothing else kept."""
-    with transaction.atomic():
-        story = (
-            Story.objects.select_for_update().filter(id=story_id, status=Status.PUBLISHED).first()
-        )
-        if story is None:
-            return False
-        updated = WallReport.objects.filter(story=story).update(count=F("count") + 1)
-        if not updated:
-            WallReport.objects.create(story=story, reported_on=timezone.localdate())
-            audit_record(action=AuditAction.REPORTED, story=story)
-    return True
-
-
-def reported_stories() -> list[WallReport]:
-    """Published stories the public reported, most reported first: a lead's queue."""
-    return list(
-        WallReport.objects.filter(story__status=Status.PUBLISHED)
-        .select_related("story")
-        .order_by("-count", "story_id")
-    )
-
-
-def reported_count() -> int:
-    """How many published stories wait for a lead because the public reported them."""
-    return WallReport.objects.filter(story__status=Status.PUBLISHED).count()
-
-
-@transaction.atomic
-def report_dismiss(*, story: Story, actor) -> None:
-    """A lead read the story again and keeps it on the wall."""
-    WallReport.objects.filter(story=story).delete()
-    audit_record(action=AuditAction.REPORT_DISMISSED, story=story, actor=actor)

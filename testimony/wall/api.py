@@ -16,10 +16,11 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimony import abuse, feeds, intake, jsonbody, kiosk, ratelimit, switches
+from testimony import abuse, intake, jsonbody, ratelimit, switches
 from testimony.api import StoryText, StrictSerializer, story_intake_answer
 from testimony.models import Channel, Consent, Region
-from testimony.walls import screen_id_verify, screen_seen
+from testimony.wall import feeds, kiosk
+from testimony.wall.screens import screen_id_verify, screen_seen
 
 
 def _cache_headers(response, etag: str) -> None:

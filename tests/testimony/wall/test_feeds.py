@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from testimony.models import Status
 from testimony.services import story_transition
-from tests.wall import factories
+from tests.testimony.wall import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -136,8 +136,8 @@ def test_the_installation_list_names_only_web_installations(client):
 def test_withdrawal_erases_the_cached_renderings_of_the_feed(get_feed):
     from django.core.cache import cache
 
-    from testimony import feeds
     from testimony.services import story_withdraw
+    from testimony.wall import feeds
 
     place = factories.installation()
     story = factories.published(at=[place], published_text="Withdrawn-marker text of hers.")
