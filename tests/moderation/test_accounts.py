@@ -29,7 +29,7 @@ def test_a_username_outside_djangos_rules_is_refused(username, lead):
     with pytest.raises(Invalid) as error:
         accounts.moderator_create(username=username, role="moderator", actor=lead)
     assert error.value.code == "username"
-    assert not get_user_model().objects.filter(username=username.strip()).exists()
+    assert not get_user_model().objects.exclude(username__in=["lena"]).exists()
 
 
 @pytest.mark.parametrize("username", ["mira", "Айгерим", "dana.k", "a_b-c+d@e", "a" * 40])

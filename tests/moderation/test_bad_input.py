@@ -133,7 +133,21 @@ def _api_bodies(story) -> dict[str, dict]:
     }
 
 
-API_BAD = [None, "", "x", -1, 10**30, 1.5, [], {}, [[[]]], {"start": "x"}, "9" * 5000, True]
+API_BAD = [
+    None,
+    "",
+    "x",
+    -1,
+    10**30,
+    1.5,
+    [],
+    {},
+    [[[]]],
+    {"start": "x"},
+    "9" * 5000,
+    True,
+    "a\x00b",
+]
 
 
 def test_no_moderation_endpoint_answers_any_bad_value_with_a_server_error(make_user):
@@ -156,3 +170,12 @@ def test_no_moderation_endpoint_answers_any_bad_value_with_a_server_error(make_u
                 if response.status_code >= 500:
                     failures.append((path, field, repr(value)[:20], response.status_code))
     assert not failures
+
+
+def test_a_null_character_is_refused_with_a_message_on_both_surfaces(make_user, verified_client):
+    lead = make_user("lead")
+    page = verified_client(lead, quiet()).get("/moderate/?cluster=a%00b")
+    assert page.status_code == 400 and "null character" in page.content.decode()
+    token = AuthToken.objects.create(user=lead)[1]
+    api = quiet().get("/api/v1/moderation/queue/?kind=a%00b", HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.status_code == 400 and "null character" in api.json()["detail"]
