@@ -6,6 +6,7 @@ SECRET_KEY and RECEIPT_KEYS are required, except in `make run`'s embedded mode
 (UNTOLD_EMBEDDED=1), the only one that generates its own (config/secrets.py).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "knox",
     "testimony",
     "moderation",
     "frontend",
@@ -63,6 +68,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "moderation.middleware.StaffPagesMiddleware",
+    # Last: axes only ever acts on staff paths (moderation.middleware.StaffOnlyAxesMiddleware).
+    "moderation.middleware.StaffOnlyAxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,7 +144,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"moderation.screen_story": {"queue": "screening"}}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
@@ -251,9 +259,6 @@ LOGGING = {
     },
 }
 
-CELERY_BEAT_SCHEDULE = {
-    "screening-sweep": {"task": "moderation.sweep_received", "schedule": SCREENING_SWEEP_SECONDS},
-}
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 # --- Survivor side: abuse controls that keep no trace, quick exit -----------------------------
@@ -288,15 +293,6 @@ SCREENING_DUPLICATE_DAYS = env.int("SCREENING_DUPLICATE_DAYS", default=7)
 SCREENING_DUPLICATE_SIMILARITY = env.float("SCREENING_DUPLICATE_SIMILARITY", default=0.6)
 SCREENING_CAMPAIGN_SIZE = env.int("SCREENING_CAMPAIGN_SIZE", default=3)
 # --- Moderator workspace --------------------------------------------------------------------
-from datetime import timedelta  # noqa: E402
-
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes", "knox"]
-MIDDLEWARE += [
-    "django_otp.middleware.OTPMiddleware",
-    "moderation.middleware.StaffPagesMiddleware",
-    # Last: axes only ever acts on staff paths (moderation.middleware.StaffOnlyAxesMiddleware).
-    "moderation.middleware.StaffOnlyAxesMiddleware",
-]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -373,23 +369,29 @@ if ONION_ADDRESS:
         )
     ALLOWED_HOSTS += [ONION_ADDRESS]
     CSRF_TRUSTED_ORIGINS += [f"http://{ONION_ADDRESS}"]
-CELERY_BEAT_SCHEDULE["wall-publish"] = {
-    "task": "testimony.publish_due",
-    "schedule": WALL_PUBLISH_SECONDS,
-}
-CELERY_TASK_ROUTES["testimony.publish_due"] = {"queue": "default"}
 
 # --- Retention (DESIGN.md invariant 6) ------------------------------------------------------
 # Rejected stories and decided private stories are erased this many days after they arrived.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=30)
-CELERY_BEAT_SCHEDULE["retention"] = {
-    "task": "testimony.erase_expired",
-    "schedule": env.float("RETENTION_SWEEP_SECONDS", default=3600.0),
-}
+RETENTION_SWEEP_SECONDS = env.float("RETENTION_SWEEP_SECONDS", default=3600.0)
 # On PostgreSQL, the story tables are rewritten in random key order this often: the files then
 # keep neither the order of arrival nor erased text (testimony.erasure). Each table is locked
 # while it is rewritten (seconds for a large wall).
-CELERY_BEAT_SCHEDULE["storage-rewrite"] = {
-    "task": "testimony.rewrite_story_tables",
-    "schedule": env.float("STORAGE_REWRITE_SECONDS", default=21600.0),
+STORAGE_REWRITE_SECONDS = env.float("STORAGE_REWRITE_SECONDS", default=21600.0)
+
+# --- Celery: every task's queue and every periodic job, in one place --------------------------
+# Beat runs these (and `make run` runs them in-process, config/embedded.py); each task is
+# idempotent, so a run that fails is simply the next run's work.
+CELERY_TASK_ROUTES = {
+    "moderation.screen_story": {"queue": "screening"},
+    "testimony.publish_due": {"queue": "default"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "screening-sweep": {"task": "moderation.sweep_received", "schedule": SCREENING_SWEEP_SECONDS},
+    "wall-publish": {"task": "testimony.publish_due", "schedule": WALL_PUBLISH_SECONDS},
+    "retention": {"task": "testimony.erase_expired", "schedule": RETENTION_SWEEP_SECONDS},
+    "storage-rewrite": {
+        "task": "testimony.rewrite_story_tables",
+        "schedule": STORAGE_REWRITE_SECONDS,
+    },
 }
