@@ -263,3 +263,10 @@ def test_a_malformed_payload_is_refused_as_not_working(payload):
 )
 def test_a_real_challenge_with_a_malformed_solution_is_refused(solution):
     assert refusal(_with_valid_challenge(solution)).code == "invalid"
+
+
+@pytest.mark.parametrize("nesting", [b"[" * 3000, b'{"":[' * 600, b"[" * 1500 + b"]" * 1500])
+def test_a_deeply_nested_payload_is_refused_not_a_server_error(nesting):
+    payload = b64(nesting)
+    assert len(payload) <= proofofwork.MAX_PAYLOAD_CHARS
+    assert refusal(payload).code == "invalid"
