@@ -159,3 +159,29 @@ def test_a_deletion_in_the_admin_is_recorded(admin_site, admin_user):
     assert response.status_code == 302
     event = only("admin_deleted")
     assert event.actor == admin_user and event.subject == "testimony.installation" and event.at
+
+
+def test_deleting_several_at_once_in_the_admin_records_each_deletion(admin_site, admin_user):
+    """The change list's "Delete selected" action: Django logs it with one bulk insert."""
+    chosen = [installation(name) for name in ("Station", "Library", "Airport")]
+    response = admin_site.post(
+        "/admin/testimony/installation/",
+        {"action": "delete_selected", "_selected_action": [i.pk for i in chosen], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Installation.objects.exists()
+    events = AuditEvent.objects.filter(action="admin_deleted")
+    assert [(e.actor, e.subject) for e in events] == [(admin_user, "testimony.installation")] * 3
+    assert all(e.at and e.story_id is None for e in events)
+
+
+def test_deleting_several_still_asks_for_confirmation_first(admin_site):
+    chosen = [installation(name) for name in ("Station", "Library")]
+    response = admin_site.post(
+        "/admin/testimony/installation/",
+        {"action": "delete_selected", "_selected_action": [i.pk for i in chosen]},
+    )
+    assert response.status_code == 200
+    assert 'name="post" value="yes"' in response.content.decode()  # the confirmation form
+    assert Installation.objects.count() == 2
+    assert not AuditEvent.objects.filter(action="admin_deleted").exists()
