@@ -51,7 +51,8 @@ def fold(text: str) -> Folded:
     """Folded once per text: every screener of a story shares it."""
     pieces = [_CHARS.get(char, char) for char in text.lower()]
     folded = "".join(pieces)
-    if len(folded) == len(pieces) and len(pieces) == len(text):
+    # One character for one (lengths alone can even out: ь drops a letter where я adds one).
+    if len(pieces) == len(text) and all(len(piece) == 1 for piece in pieces):
         starts = list(range(len(text)))
     else:
         starts = [index for index, piece in enumerate(pieces) for _ in piece]

@@ -97,6 +97,29 @@ def test_offsets_past_an_emoji_are_code_points_of_the_original():
     assert original[slice(*folded.source(start, start + 5))] == "меня"
 
 
+@pytest.mark.parametrize(
+    "original, word, folded_word",
+    [
+        ("Он убьёт меня", "меня", "menia"),  # ь drops a letter, я adds one
+        ("Ol meni o'ltiremin dedi, jigerim.", "o'ltiremin", "oltiremin"),  # ' drops, j adds
+        ("Don't go, Jamila", "Jamila", "zhamila"),
+    ],
+)
+def test_offsets_stay_right_when_dropped_and_doubled_letters_even_out(original, word, folded_word):
+    folded = fold(original)
+    assert len(folded.text) == len(original)  # the case: as long as the original, yet shifted
+    start = folded.text.index(folded_word)
+    assert original[slice(*folded.source(start, start + len(folded_word)))] == word
+
+
+def test_a_threat_in_the_apostrophe_alphabet_is_highlighted_whole():
+    """Kazakh's 2018 Latin alphabet writes ө as o': one apostrophe and one j even out."""
+    from moderation.screeners import danger
+
+    story = "Ol meni o'ltiremin dedi, jigerim."
+    assert [story[f.start : f.end] for f in danger.screen(story, "kk")] == ["o'ltiremin"]
+
+
 def test_the_folded_text_remembers_the_original():
     assert fold("Мені").original == "Мені"
 
