@@ -120,6 +120,33 @@ def test_a_threat_in_the_apostrophe_alphabet_is_highlighted_whole():
     assert [story[f.start : f.end] for f in danger.screen(story, "kk")] == ["o'ltiremin"]
 
 
+def test_the_dotted_capital_i_of_kazakh_latin_folds_like_i():
+    """ "İ" lower-cases to two code points (i and a combining dot): folding takes it as one."""
+    assert fold("ÖLTİREMİN").text == fold("öltiremin").text == "oltiremin"
+
+
+def test_offsets_past_a_dotted_capital_i_stay_on_the_original():
+    original = "İnkar: ol meni öltiremin dedi."
+    folded = fold(original)
+    assert len(folded.text) == len(original)
+    start = folded.text.index("oltiremin")
+    assert original[slice(*folded.source(start, start + 9))] == "öltiremin"
+
+
+def test_a_threat_after_a_name_with_a_dotted_capital_i_is_highlighted_on_its_words():
+    from moderation.screeners import danger
+
+    story = "İnkar: ol meni öltiremin dedi."
+    assert [story[f.start : f.end] for f in danger.screen(story, "kk")] == ["öltiremin"]
+
+
+def test_a_threat_typed_in_capitals_of_kazakh_latin_is_found():
+    from moderation.screeners import danger
+
+    story = "ÖLTİREMİN DEDİ, MEN QORQAMYN."
+    assert "ÖLTİREMİN" in [story[f.start : f.end] for f in danger.screen(story, "kk")]
+
+
 def test_the_folded_text_remembers_the_original():
     assert fold("Мені").original == "Мені"
 
@@ -297,6 +324,10 @@ def test_tokens_keep_their_offsets_into_the_story():
 
 def test_a_token_carries_its_folded_spelling():
     assert [t.folded for t in tokens("Жәбір көрдім")] == ["zhabir", "kordim"]
+
+
+def test_a_word_with_a_dotted_capital_i_folds_to_plain_letters():
+    assert [t.folded for t in tokens("İnkar İİM")] == ["inkar", "im"]
 
 
 def test_apostrophes_and_hyphens_inside_a_word_belong_to_it():
