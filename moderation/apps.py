@@ -17,7 +17,7 @@ class ModerationConfig(AppConfig):
         from django.contrib import admin
 
         from moderation import operations, receivers, tasks, trail  # noqa: F401  (the tasks)
-        from moderation.admin_site import StaffAdminSite
+        from moderation.admin_site import StaffAdminSite, delete_selected
 
         receivers.connect()
         operations.connect()
@@ -26,3 +26,4 @@ class ModerationConfig(AppConfig):
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="moderation-roles")
         # The Django admin needs the TOTP code too, given at the workspace's one login.
         admin.site.__class__ = StaffAdminSite
+        admin.site.add_action(delete_selected, "delete_selected")

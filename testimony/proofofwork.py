@@ -82,7 +82,15 @@ def _decode(payload: str) -> dict:
         decoded = jsonbody.loads(base64.b64decode(payload, validate=False))
         parameters = decoded["challenge"]["parameters"]
         signature = decoded["challenge"]["signature"]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+    # RecursionError: a payload under the size cap can still nest a few thousand levels deep.
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        binascii.Error,
+        UnicodeDecodeError,
+        RecursionError,
+    ) as exc:
         raise ProofRefused(INVALID, "invalid") from exc
     if not isinstance(parameters, dict) or not isinstance(signature, str):
         raise ProofRefused(INVALID, "invalid")

@@ -49,9 +49,15 @@ class Folded:
 @lru_cache(maxsize=8)
 def fold(text: str) -> Folded:
     """Folded once per text: every screener of a story shares it."""
-    pieces = [_CHARS.get(char, char) for char in text.lower()]
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        # "İ" lowers to two code points (i and a dot above), which would shift every offset
+        # after it and split the word: letter by letter, its first code point only.
+        lowered = "".join(char.lower()[:1] for char in text)
+    pieces = [_CHARS.get(char, char) for char in lowered]
     folded = "".join(pieces)
-    if len(folded) == len(pieces) and len(pieces) == len(text):
+    # One character for one (lengths alone can even out: ь drops a letter where я adds one).
+    if len(pieces) == len(text) and all(len(piece) == 1 for piece in pieces):
         starts = list(range(len(text)))
     else:
         starts = [index for index, piece in enumerate(pieces) for _ in piece]
