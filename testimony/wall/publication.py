@@ -58,7 +58,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> int:
     # The rows are written in a random order too, so nothing (not even the physical order of
     # the table or of the audit log) follows submission or approval order.
     _random.shuffle(due)
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     for story in due:
         # After publication only the published (redacted) text is kept (invariant 6): the
         # original text and everything derived from it go now.

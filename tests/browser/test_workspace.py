@@ -9,7 +9,7 @@ from moderation.accounts import moderator_create
 from moderation.devices import totp_device
 from moderation.models import Severity
 from testimony.models import Status, Story
-from tests.moderation.conftest import screened
+from tests.moderation.factories import screened
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,7 +19,7 @@ from moderation.accounts import moderator_create
 from tests.testimony.wall import factories
 place = factories.installation("hall")
 stories = [
-    factories.published(at=[place], published_text=f"Published story number {n}, told here.")
+    factories.published(at=[place], text=f"Published story number {n}, told here.")
     for n in range(5)
 ]
 lead = moderator_create(username="lena", role="lead", languages=["en"]).user

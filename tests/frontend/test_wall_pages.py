@@ -65,8 +65,10 @@ def test_the_service_worker_may_control_every_wall_page(client):
 
 def test_the_web_wall_shows_stories_with_warnings_and_a_report_button(client):
     place = factories.installation(label_policy={"self-harm": "warn"})
-    plain = factories.published(at=[place], published_text="A plain story to read.")
-    warned = factories.published(at=[place], published_text="A hard one.", labels=["self-harm"])
+    plain = factories.published(at=[place], text="A plain story to read.")
+    warned = factories.published(
+        at=[place], text="A hard one to read, about harm.", labels=["self-harm"]
+    )
     html = client.get("/wall/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert plain.published_text in html and warned.published_text in html
     assert "<details>" in html and "self-harm" in html

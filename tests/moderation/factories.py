@@ -9,13 +9,48 @@ import datetime
 
 from moderation import claims, decisions
 from moderation.accounts import moderator_create
-from moderation.models import Severity
+from moderation.models import Finding, Severity, StorySignature
 from testimony.models import Story
+from testimony.services import story_mark_screened
 from testimony.wall.publication import publish_due
-from tests.moderation.conftest import screened
+from tests.testimony import factories as testimony_factories
 
 PHONE_TEXT = "He calls me from 8 701 555 12 34 every night and says he is coming back."
 PHONE = (PHONE_TEXT.index("8 701"), PHONE_TEXT.index("8 701") + len("8 701 555 12 34"))
+
+
+def screened(
+    text: str = "He shouted at me every night, and I was afraid to go back home.",
+    *,
+    findings=(),
+    held: bool = False,
+    urgent: bool = False,
+    language: str = "en",
+    cluster: str = "",
+    region: str = "",
+    consent: str = "wall",
+) -> Story:
+    """A story as screening leaves it: findings recorded (offsets only), routed, waiting."""
+    story = testimony_factories.received(text=text, region=region, consent=consent)
+    for screener, kind, severity, start, end in findings:
+        Finding.objects.create(
+            story=story,
+            screener=screener,
+            kind=kind,
+            severity=severity,
+            start=start,
+            end=end,
+            detail=f"{screener} rule: {kind}",
+        )
+    if cluster:
+        StorySignature.objects.create(story=story, minhash=b"", cluster=cluster)
+    return story_mark_screened(
+        story=story, language=language, held=held, urgent=urgent, incomplete=False
+    )
+
+
+def pii(kind: str, start: int, end: int, severity=Severity.HIGH):
+    return ("pii", kind, severity, start, end)
 
 
 def reviewer(role: str = "moderator"):
@@ -27,7 +62,7 @@ def reviewer(role: str = "moderator"):
     return made.user
 
 
-def _claimed(story: Story, user) -> Story:
+def claimed(story: Story, user) -> Story:
     claims.claim_take(story_id=story.id, user=user)
     story.refresh_from_db()
     return story
@@ -35,8 +70,24 @@ def _claimed(story: Story, user) -> Story:
 
 def approve(story: Story, user, **kwargs) -> decisions.Decided:
     """Approve as a moderator does: claim the story, then approve the version she sees."""
-    story = _claimed(story, user)
+    story = claimed(story, user)
     return decisions.story_approve(story_id=story.id, user=user, version=story.version, **kwargs)
+
+
+def reject(story: Story, user, reason: str = "spam") -> decisions.Decided:
+    """Reject as a moderator does: claim the story, then reject the version she sees."""
+    story = claimed(story, user)
+    return decisions.story_reject(
+        story_id=story.id, user=user, version=story.version, reason=reason
+    )
+
+
+def unpublish(story: Story, reason: str = "other") -> decisions.Decided:
+    """A lead takes a story off the wall, from the version she sees."""
+    story = Story.objects.get(id=story.id)
+    return decisions.story_unpublish(
+        story_id=story.id, user=reviewer("lead"), version=story.version, reason=reason
+    )
 
 
 def pending(**kwargs) -> Story:
@@ -49,7 +100,7 @@ def held(**kwargs) -> Story:
 
 def escalated(**kwargs) -> Story:
     by = reviewer()
-    story = _claimed(screened(**kwargs), by)
+    story = claimed(screened(**kwargs), by)
     decisions.story_escalate(story_id=story.id, user=by, version=story.version)
     return Story.objects.get(id=story.id)
 
@@ -57,7 +108,7 @@ def escalated(**kwargs) -> Story:
 def second_review() -> Story:
     """A phone number left unredacted: the first approval waits for a lead's second one."""
     by = reviewer()
-    story = _claimed(screened(PHONE_TEXT, findings=[("pii", "phone", Severity.HIGH, *PHONE)]), by)
+    story = claimed(screened(PHONE_TEXT, findings=[("pii", "phone", Severity.HIGH, *PHONE)]), by)
     done = decisions.story_approve(story_id=story.id, user=by, version=story.version)
     assert done.second_review_pending
     return Story.objects.get(id=story.id)
@@ -65,7 +116,7 @@ def second_review() -> Story:
 
 def approved(**kwargs) -> Story:
     by = reviewer("lead")
-    story = _claimed(screened(**kwargs), by)
+    story = claimed(screened(**kwargs), by)
     decisions.story_approve(story_id=story.id, user=by, version=story.version)
     return Story.objects.get(id=story.id)
 

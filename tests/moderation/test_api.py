@@ -9,7 +9,7 @@ from knox.models import AuthToken
 
 from moderation.models import Severity
 from testimony.models import Status, Story
-from tests.moderation.conftest import pii, screened
+from tests.moderation.factories import pii, screened
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.core.cache import cache
 
 from moderation import claims, decisions, errors
 from testimony.models import Status, Story
-from tests.moderation.conftest import screened
-from tests.moderation.factories import approve
+from tests.moderation.factories import approve, screened
 
 pytestmark = pytest.mark.django_db
 

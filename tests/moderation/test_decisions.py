@@ -11,9 +11,8 @@ from moderation import claims, decisions, errors
 from moderation.models import FirstApproval, Redaction, ReviewNote, Severity, StorySignature
 from testimony.models import AuditEvent, Installation, Status, Story
 from testimony.services import story_withdraw
-from tests.factories import SubmittedStoryFactory
-from tests.moderation.conftest import pii, screened
-from tests.moderation.factories import approve
+from tests.moderation.factories import approve, pii, screened
+from tests.testimony.factories import submitted as tell
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def test_a_decision_on_anothers_claim_is_a_conflict(moderator, other_moderator):
 
 
 def test_a_withdrawn_story_cannot_be_decided(moderator):
-    submitted = SubmittedStoryFactory()
+    submitted = tell()
     story = Story.objects.get(id=submitted.story_id)
     from testimony.services import story_mark_screened
 
@@ -259,7 +258,7 @@ def test_every_claim_and_decision_is_in_the_log_with_its_actor(moderator):
 
 
 def test_withdrawal_erases_notes_redactions_approvals_and_cluster(moderator):
-    submitted = SubmittedStoryFactory(text=NAME_TEXT)
+    submitted = tell(text=NAME_TEXT)
     story = Story.objects.get(id=submitted.story_id)
     from testimony.services import story_mark_screened
 

@@ -11,8 +11,8 @@ from moderation.accounts import preferences_update
 from moderation.operations import operations_now
 from testimony.models import Screen, Story
 from testimony.switches import switches_set
-from tests.factories import SubmittedStoryFactory
-from tests.moderation.conftest import screened
+from tests.moderation.factories import screened
+from tests.testimony.factories import submitted as tell
 from tests.testimony.wall.factories import installation
 
 TOKEN = "metrics-token-for-the-tests"
@@ -44,7 +44,7 @@ def test_stories_count_only_once_the_day_they_arrived_is_over():
 @pytest.mark.django_db
 def test_a_story_whose_screening_never_finished_is_counted_as_stuck():
     # Outside a transaction's commit, intake's on_commit never queues the screening.
-    left = Story.objects.get(id=SubmittedStoryFactory().story_id)
+    left = Story.objects.get(id=tell().story_id)
     assert operations_now().stuck_received == 0
     arrived_days_ago(left, 1)
     assert operations_now().stuck_received == 1
@@ -145,7 +145,7 @@ def test_a_story_told_today_changes_no_metric(client, settings):
     before = scrape(client).content
     screened()
     screened(urgent=True)
-    SubmittedStoryFactory()
+    tell()
     assert scrape(client).content == before
 
 

@@ -12,8 +12,8 @@ from moderation.screening import _count_attempt, story_screen
 from moderation.tasks import screen_story
 from testimony.models import AuditEvent, Status, Story
 from testimony.services import story_withdraw
-from tests.factories import SubmittedStoryFactory
 from tests.moderation import broken_screeners
+from tests.testimony.factories import submitted as tell
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ STORY = (
 
 
 def screened(text: str) -> Story:
-    submitted = SubmittedStoryFactory(text=text)
+    submitted = tell(text=text)
     story_screen(story_id=submitted.story_id)
     return Story.objects.get(id=submitted.story_id)
 
@@ -89,7 +89,7 @@ def test_running_out_of_time_routes_what_was_found_flagged(monkeypatch):
 
 def test_a_transient_error_leaves_the_story_for_a_retry(monkeypatch):
     with_screener(monkeypatch, "DatabaseDown")
-    submitted = SubmittedStoryFactory(text=STORY)
+    submitted = tell(text=STORY)
     with pytest.raises(OperationalError):
         story_screen(story_id=submitted.story_id)
     assert Story.objects.get(id=submitted.story_id).status == Status.RECEIVED
@@ -98,14 +98,14 @@ def test_a_transient_error_leaves_the_story_for_a_retry(monkeypatch):
 
 def test_out_of_retries_fails_closed(monkeypatch):
     with_screener(monkeypatch, "DatabaseDown")
-    submitted = SubmittedStoryFactory(text=STORY)
+    submitted = tell(text=STORY)
     screen_story.apply(args=[submitted.story_id], retries=screen_story.max_retries)
     story = Story.objects.get(id=submitted.story_id)
     assert story.status == Status.PENDING and story.screening_incomplete
 
 
 def test_a_story_that_keeps_crashing_its_worker_is_routed_flagged(settings):
-    submitted = SubmittedStoryFactory(text=STORY)
+    submitted = tell(text=STORY)
     for _ in range(settings.SCREENING_MAX_ATTEMPTS):
         _count_attempt(submitted.story_id)  # each run died before it could record anything
     assert story_screen(story_id=submitted.story_id)
@@ -115,7 +115,7 @@ def test_a_story_that_keeps_crashing_its_worker_is_routed_flagged(settings):
 
 
 def test_a_second_run_records_nothing_more():
-    submitted = SubmittedStoryFactory(text=STORY + " Он сказал, что убьёт меня.")
+    submitted = tell(text=STORY + " Он сказал, что убьёт меня.")
     assert story_screen(story_id=submitted.story_id)
     counts = (
         Finding.objects.filter(story_id=submitted.story_id).count(),
@@ -179,7 +179,7 @@ def test_withdrawal_erases_findings_signatures_and_cluster_membership(all_rows):
     first = screened(f"{STORY} Мой муж {name}, мой телефон {phone}.")
     screened(f"{STORY} Мой муж {name}, мой телефон {phone}!")
     assert StorySignature.objects.get(story=first).cluster is not None
-    receipt = SubmittedStoryFactory(text=f"{STORY} Мой муж {name}, мой телефон {phone}.")
+    receipt = tell(text=f"{STORY} Мой муж {name}, мой телефон {phone}.")
     story_screen(story_id=receipt.story_id)
     assert Finding.objects.filter(story_id=receipt.story_id, kind="phone").exists()
     assert StorySignature.objects.get(story_id=receipt.story_id).cluster is not None

@@ -14,8 +14,8 @@ from moderation.presentation import (
 )
 from moderation.screening import story_screen
 from testimony.models import Label, Story
-from tests.factories import SubmittedStoryFactory
-from tests.moderation.conftest import pii, screened
+from tests.moderation.factories import pii, screened
+from tests.testimony.factories import submitted as tell
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ PHONE = (TEXT.index("8 701"), TEXT.index("8 701") + len("8 701 555 12 34"))
 
 def told(text: str) -> Story:
     """A story submitted and screened by the real pipeline, findings and all."""
-    story_id = SubmittedStoryFactory(text=text).story_id
+    story_id = tell(text=text).story_id
     assert story_screen(story_id=story_id)
     return Story.objects.get(id=story_id)
 

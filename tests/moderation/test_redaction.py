@@ -19,8 +19,7 @@ from moderation.models import FirstApproval, Redaction, Severity
 from moderation.policy import kept_for_leads
 from testimony.models import AuditEvent, Installation, Status, Story
 from testimony.wall.publication import publish_due
-from tests.moderation.conftest import screened
-from tests.moderation.factories import approve
+from tests.moderation.factories import approve, screened
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from moderation.models import Finding
 from moderation.screeners import language
 from moderation.screening import screening_sweep, story_screen
 from testimony.models import Status, Story
-from tests.factories import SubmittedStoryFactory
+from tests.testimony.factories import submitted as tell
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,7 @@ def test_language_is_detected(text, expected):
 
 @pytest.mark.django_db
 def test_screening_records_the_language_and_moves_to_pending():
-    story_id = SubmittedStoryFactory(text="Муж кричал на меня каждую ночь, и я боялась.").story_id
+    story_id = tell(text="Муж кричал на меня каждую ночь, и я боялась.").story_id
     assert story_screen(story_id=story_id)
     story = Story.objects.get(id=story_id)
     assert story.status == Status.PENDING and story.language == "ru"
@@ -41,7 +41,7 @@ def test_screening_records_the_language_and_moves_to_pending():
 
 @pytest.mark.django_db
 def test_a_second_screening_changes_nothing():
-    story_id = SubmittedStoryFactory().story_id
+    story_id = tell().story_id
     assert story_screen(story_id=story_id)
     version = Story.objects.get(id=story_id).version
     assert not story_screen(story_id=story_id)
@@ -54,9 +54,9 @@ def test_the_sweep_requeues_stories_without_a_live_lease(django_capture_on_commi
     from django.core.cache import cache
 
     # Intake's on-commit hook never fired (as when the enqueue was lost).
-    lost = SubmittedStoryFactory().story_id
+    lost = tell().story_id
     assert Story.objects.get(id=lost).status == Status.RECEIVED
-    leased = SubmittedStoryFactory().story_id
+    leased = tell().story_id
     cache.add(f"screening-lease:{leased}", 1, timeout=60)  # a live task holds this one
     assert screening_sweep() == 1
     assert Story.objects.get(id=lost).status == Status.PENDING
@@ -66,5 +66,5 @@ def test_the_sweep_requeues_stories_without_a_live_lease(django_capture_on_commi
 @pytest.mark.django_db
 def test_intake_enqueues_screening_on_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        story_id = SubmittedStoryFactory().story_id
+        story_id = tell().story_id
     assert Story.objects.get(id=story_id).status == Status.PENDING

@@ -9,7 +9,7 @@ from django.utils import timezone
 from moderation import claims, decisions, selectors
 from moderation.models import Severity
 from moderation.selectors import QueueCursor, QueueFilters
-from tests.moderation.conftest import pii, screened
+from tests.moderation.factories import pii, screened
 
 pytestmark = pytest.mark.django_db
 

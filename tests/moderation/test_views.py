@@ -9,7 +9,7 @@ from django_otp.oath import TOTP
 from moderation.accounts import moderator_create
 from moderation.devices import totp_device
 from testimony.models import AuditEvent, Status, Story
-from tests.moderation.conftest import screened
+from tests.moderation.factories import screened
 
 pytestmark = pytest.mark.django_db
 

@@ -56,9 +56,11 @@ def test_the_lead_page_needs_a_verified_totp_code(client):
 
 def test_a_lead_unpublishes_a_reported_story(client):
     lead(client)
-    story = factories.published(at=[factories.installation()], published_text="Reported text.")
+    story = factories.published(
+        at=[factories.installation()], text="Reported text of a story told here."
+    )
     client.post("/wall/report/", {"story": str(story.id)})
-    assert "Reported text." in client.get("/moderate/wall/").content.decode()
+    assert "Reported text of a story told here." in client.get("/moderate/wall/").content.decode()
     page = client.get("/moderate/wall/").content.decode()
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     client.post(
@@ -69,7 +71,9 @@ def test_a_lead_unpublishes_a_reported_story(client):
 
 def test_a_lead_unpublishing_from_a_stale_page_is_told_and_changes_nothing(client):
     lead(client)
-    story = factories.published(at=[factories.installation()], published_text="Reported text.")
+    story = factories.published(
+        at=[factories.installation()], text="Reported text of a story told here."
+    )
     client.post("/wall/report/", {"story": str(story.id)})
     stale = str(Story.objects.get(id=story.id).version - 1)
     response = client.post(
@@ -92,7 +96,9 @@ def test_the_lead_page_answers_a_malformed_story_id_without_an_error(client, sto
 @pytest.mark.parametrize("allowed", [True, False])
 def test_a_report_shows_in_the_leads_queue_and_links_to_the_walls_page(client, allowed):
     lead(client, allowed=allowed)
-    story = factories.published(at=[factories.installation()], published_text="Reported text.")
+    story = factories.published(
+        at=[factories.installation()], text="Reported text of a story told here."
+    )
     before = client.get("/moderate/").content.decode()
     assert "The public reported" not in before
     assert ('href="/moderate/wall/"' in before) is allowed  # the lead's nav reaches the page

@@ -7,8 +7,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from testimony.models import AuditEvent
-from tests.moderation.conftest import screened
-from tests.moderation.factories import approve
+from tests.moderation.factories import approve, screened
 
 pytestmark = pytest.mark.django_db
 

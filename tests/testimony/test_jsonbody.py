@@ -12,7 +12,7 @@ from moderation.accounts import moderator_create
 from testimony import jsonbody
 from testimony.models import KioskDevice
 from testimony.wall import kiosk
-from tests.moderation.conftest import screened
+from tests.moderation.factories import screened
 from tests.testimony.wall import factories
 
 DEEP_ARRAYS = "[" * 50_000

@@ -4,25 +4,25 @@ import pytest
 from django.utils import timezone
 
 from config.celery import app
-from testimony.models import AuditAction, AuditEvent, Consent, Status, Story
+from testimony.models import AuditEvent, Consent, Status, Story
 from testimony.retention import erase_expired
-from testimony.services import story_transition
-from tests.factories import SubmittedStoryFactory
+from tests.moderation import factories as moderation_factories
 
 pytestmark = pytest.mark.django_db
 
 
 def story_in(status: str, *, consent=Consent.WALL, days_ago: int = 31) -> Story:
-    story = Story.objects.get(id=SubmittedStoryFactory(consent=consent).story_id)
+    """A story in review state `status` through the real services, received `days_ago` ago
+    (the one thing set by hand: no service moves a story back in time)."""
+    story = moderation_factories.pending(consent=consent)
+    if status == Status.APPROVED:
+        moderation_factories.approve(story, moderation_factories.reviewer("lead"))
+    elif status == Status.REJECTED:
+        moderation_factories.reject(story, moderation_factories.reviewer())
     Story.objects.filter(id=story.id).update(
         received_on=timezone.localdate() - datetime.timedelta(days=days_ago)
     )
-    story.refresh_from_db()
-    story_transition(story=story, to=Status.PENDING, action=AuditAction.SCREENED)
-    if status != Status.PENDING:
-        action = AuditAction.APPROVED if status == Status.APPROVED else AuditAction.REJECTED
-        story_transition(story=story, to=status, action=action, published_text="")
-    return story
+    return Story.objects.get(id=story.id)
 
 
 def test_rejected_and_decided_private_stories_are_erased_after_retention():

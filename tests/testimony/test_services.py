@@ -2,13 +2,13 @@ import pytest
 
 from testimony.models import AuditAction, AuditEvent, Status, Story
 from testimony.services import TransitionNotAllowed, story_transition, story_withdraw
-from tests.factories import SubmittedStoryFactory
+from tests.testimony.factories import submitted as tell
 
 pytestmark = pytest.mark.django_db
 
 
 def test_submit_keeps_a_day_and_a_keyed_receipt_only():
-    submitted = SubmittedStoryFactory()
+    submitted = tell()
     story = Story.objects.get(id=submitted.story_id)
     assert story.status == Status.RECEIVED
     assert story.receipt_hash != submitted.receipt
@@ -28,7 +28,7 @@ TYPED_AND_STORED = [
 
 @pytest.mark.parametrize(("typed", "stored"), TYPED_AND_STORED)
 def test_submit_stores_what_she_typed_minus_markup(typed, stored):
-    story = Story.objects.get(id=SubmittedStoryFactory(text=typed).story_id)
+    story = Story.objects.get(id=tell(text=typed).story_id)
     assert story.text == stored
 
 
@@ -36,12 +36,12 @@ def test_submit_refuses_a_story_too_short_once_cleaned():
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        SubmittedStoryFactory(text="<p>" + "<b></b>" * 20 + "short</p>")
+        tell(text="<p>" + "<b></b>" * 20 + "short</p>")
     assert not Story.objects.exists()
 
 
 def test_transitions_are_checked_and_audited_with_the_day_only():
-    story = Story.objects.get(id=SubmittedStoryFactory().story_id)
+    story = Story.objects.get(id=tell().story_id)
     with pytest.raises(TransitionNotAllowed):
         story_transition(story=story, to=Status.PUBLISHED, action=AuditAction.PUBLISHED)
     story_transition(story=story, to=Status.PENDING, action=AuditAction.SCREENED)
@@ -51,7 +51,7 @@ def test_transitions_are_checked_and_audited_with_the_day_only():
 
 
 def test_withdrawn_is_final():
-    submitted = SubmittedStoryFactory()
+    submitted = tell()
     assert story_withdraw(receipt=submitted.receipt)
     story = Story.objects.get(id=submitted.story_id)
     for status in Status.values:
@@ -61,16 +61,16 @@ def test_withdrawn_is_final():
 
 def test_rotated_receipt_secret_keeps_old_receipts_working(settings):
     settings.RECEIPT_KEYS = "old:first-secret"
-    submitted = SubmittedStoryFactory()
+    submitted = tell()
     settings.RECEIPT_KEYS = "new:second-secret,old:first-secret"
-    newer = SubmittedStoryFactory()
+    newer = tell()
     assert Story.objects.get(id=newer.story_id).receipt_key_id == "new"
     assert story_withdraw(receipt=submitted.receipt)
     assert Story.objects.get(id=submitted.story_id).status == Status.WITHDRAWN
 
 
 def test_audit_events_cannot_be_changed_or_deleted():
-    story = Story.objects.get(id=SubmittedStoryFactory().story_id)
+    story = Story.objects.get(id=tell().story_id)
     story_transition(story=story, to=Status.PENDING, action=AuditAction.SCREENED)
     event = AuditEvent.objects.get()
     with pytest.raises(PermissionError):

@@ -134,8 +134,10 @@ def test_the_daily_reload_with_the_server_down_keeps_the_stories_on_screen(open_
 
 def test_the_screen_keeps_only_the_public_feed_in_storage(open_page):
     place = factories.installation(slug="station")
+    text = "Private-original-marker words, then the words that stay."
+    cut = len("Private-original-marker words")
     story = factories.published(
-        at=[place], text="Private-original-marker words", published_text="The redacted words."
+        at=[place], text=text, redactions=[{"start": 0, "end": cut, "placeholder": "[…]"}]
     )
     page = open_page(f"/wall/station/{FAST}")
     wait_seen(page, story)

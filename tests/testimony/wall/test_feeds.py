@@ -6,8 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from testimony.models import Status
-from testimony.services import story_transition
+from tests.moderation import factories as moderation_factories
 from tests.testimony.wall import factories
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +32,7 @@ def test_an_unchanged_feed_answers_304_and_a_change_answers_200(get_feed):
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == etag
     assert get_feed(place.slug, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
-    story_transition(story=story, to=Status.REJECTED, action="unpublished", reason="test")
+    moderation_factories.unpublish(story)
     changed = get_feed(place.slug, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert changed.json()["stories"] == []
@@ -102,15 +101,21 @@ def test_a_label_behind_a_warning_is_named_for_the_screen(get_feed):
 
 def test_the_feed_carries_only_public_fields_and_nothing_a_moderator_wrote(get_feed):
     place = factories.installation()
+    text = "Aigerim-marker from Karaganda told this, her phone is 8 701 555 0199."
+    name = (0, text.index(" told"))
+    phone = (text.index("8 701"), len(text) - 1)
     factories.published(
         at=[place],
-        text="Aigerim-marker from Karaganda told this, her phone is 8 701 555 0199.",
-        published_text="[name] told this, her phone is [removed].",
+        text=text,
+        redactions=[
+            {"start": name[0], "end": name[1], "placeholder": "[name]"},
+            {"start": phone[0], "end": phone[1], "placeholder": "[phone]"},
+        ],
     )
     response = get_feed(place.slug)
     body = response.json()
     assert set(body["stories"][0]) == STORY_FIELDS
-    assert body["stories"][0]["text"] == "[name] told this, her phone is [removed]."
+    assert body["stories"][0]["text"] == "[name] told this, her phone is [phone]."
     raw = response.content.decode()
     for marker in ("Aigerim-marker", "Karaganda", "0199", "receipt", "received_on", "told_at"):
         assert marker not in raw
@@ -140,7 +145,7 @@ def test_withdrawal_erases_the_cached_renderings_of_the_feed(get_feed):
     from testimony.wall import feeds
 
     place = factories.installation()
-    story = factories.published(at=[place], published_text="Withdrawn-marker text of hers.")
+    story = factories.published(at=[place], text="Withdrawn-marker text of hers.")
     assert "Withdrawn-marker" in get_feed(place.slug).content.decode()
     cached = cache.get(f"wall:pages:{place.slug}")
     assert cached and all(cache.get(key) for key in cached)

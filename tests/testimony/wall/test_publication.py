@@ -7,11 +7,12 @@ import pytest
 from django.utils import timezone
 
 from testimony.models import AuditEvent, Status, Story
-from testimony.services import story_transition, story_withdraw
+from testimony.services import story_withdraw
 from testimony.switches import switches_set
 from testimony.wall import feeds
 from testimony.wall.installations import installation_save
 from testimony.wall.publication import publish_due, publish_time
+from tests.moderation import factories as moderation_factories
 from tests.testimony.wall import factories
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,10 @@ def test_after_publication_only_the_published_text_is_kept():
     from moderation.models import Finding, Severity
 
     place = factories.installation()
-    stories = [factories.approved(at=[place], published_text=f"Kept {n}.") for n in range(3)]
+    stories = [
+        factories.approved(at=[place], text=f"Kept story number {n}, told for the test.")
+        for n in range(3)
+    ]
     for story in stories:
         Finding.objects.create(
             story=story,
@@ -158,7 +162,7 @@ def test_unpublish_takes_the_story_off_and_bumps_the_feed():
     place = factories.installation()
     story = factories.published(at=[place])
     before = feeds.feed_state(place.slug).version
-    story_transition(story=story, to=Status.REJECTED, action="unpublished", reason="reported")
+    moderation_factories.unpublish(story)
     assert str(story.id) not in shown(place)
     assert feeds.feed_state(place.slug).version > before
     story.refresh_from_db()
