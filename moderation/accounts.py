@@ -152,26 +152,19 @@ def moderator_update(
         )
     if languages is not None:
         clean = languages_clean(languages)
-        if clean != profile.languages:
-            profile.languages = clean
-            profile.save(update_fields=["languages"])
-            audit_record(
-                action=AuditAction.LANGUAGES_CHANGED,
-                actor=actor,
-                subject=user.get_username(),
-                reason=",".join(clean),
-            )
+        _profile_set(
+            profile, "languages", clean, AuditAction.LANGUAGES_CHANGED, actor, ",".join(clean)
+        )
     if daily_cap is not ...:
-        daily_cap = daily_cap_clean(daily_cap)
-        if daily_cap != profile.daily_cap:
-            profile.daily_cap = daily_cap
-            profile.save(update_fields=["daily_cap"])
-            audit_record(
-                action=AuditAction.DAILY_CAP_CHANGED,
-                actor=actor,
-                subject=user.get_username(),
-                reason="" if daily_cap is None else str(daily_cap),
-            )
+        cap = daily_cap_clean(daily_cap)
+        _profile_set(
+            profile,
+            "daily_cap",
+            cap,
+            AuditAction.DAILY_CAP_CHANGED,
+            actor,
+            "" if cap is None else str(cap),
+        )
     if active is not None and active != user.is_active:
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -180,6 +173,15 @@ def moderator_update(
             actor=actor,
             subject=user.get_username(),
         )
+
+
+def _profile_set(profile, field: str, value, action: AuditAction, actor, reason: str) -> None:
+    """One setting of a moderator's profile changed by a lead, audited when it changed."""
+    if value == getattr(profile, field):
+        return
+    setattr(profile, field, value)
+    profile.save(update_fields=[field])
+    audit_record(action=action, actor=actor, subject=profile.user.get_username(), reason=reason)
 
 
 @transaction.atomic

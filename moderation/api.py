@@ -54,37 +54,10 @@ class SpanSerializer(serializers.Serializer):
     placeholder = serializers.ChoiceField(choices=Placeholder.choices)
 
 
-class QueueItemOut(serializers.Serializer):
+class StoryStateOut(serializers.Serializer):
+    """What the queue and the story both say of a story's state (selectors' queue columns)."""
+
     id = serializers.UUIDField()
-    status = serializers.CharField()
-    language = serializers.CharField()
-    region = serializers.CharField()
-    received_on = serializers.DateField()
-    urgent = serializers.BooleanField()
-    escalated = serializers.BooleanField()
-    second_review_needed = serializers.BooleanField()
-    screening_incomplete = serializers.BooleanField()
-    version = serializers.IntegerField()
-    claimed = serializers.BooleanField()
-    claimed_by_me = serializers.BooleanField()
-
-
-class QueueOut(serializers.Serializer):
-    results = QueueItemOut(many=True)
-    next = serializers.CharField(allow_null=True, help_text="Cursor of the next page.")
-
-
-class CountsOut(serializers.Serializer):
-    pending = serializers.IntegerField()
-    second = serializers.IntegerField()
-    escalated = serializers.IntegerField()
-    held = serializers.IntegerField()
-    urgent = serializers.IntegerField()
-
-
-class StoryOut(serializers.Serializer):
-    id = serializers.UUIDField()
-    text = serializers.CharField()
     status = serializers.CharField()
     version = serializers.IntegerField()
     language = serializers.CharField()
@@ -95,19 +68,42 @@ class StoryOut(serializers.Serializer):
     escalated = serializers.BooleanField()
     second_review_needed = serializers.BooleanField()
     screening_incomplete = serializers.BooleanField()
+    claimed_by_me = serializers.BooleanField()
+
+
+class QueueItemOut(StoryStateOut):
+    claimed = serializers.BooleanField()
+
+
+class QueueOut(serializers.Serializer):
+    results = QueueItemOut(many=True)
+    next = serializers.CharField(allow_null=True, help_text="Cursor of the next page.")
+
+
+class CountsOut(serializers.Serializer):
+    """A moderator's answer leaves out the queues kept for leads (second, escalated)."""
+
+    pending = serializers.IntegerField()
+    held = serializers.IntegerField()
+    second = serializers.IntegerField(required=False)
+    escalated = serializers.IntegerField(required=False)
+    urgent = serializers.IntegerField(help_text="Urgent stories among the queues counted.")
+
+
+class StoryOut(StoryStateOut):
+    text = serializers.CharField()
     findings = FindingOut(many=True)
     redactions = SpanSerializer(many=True)
     redacted_text = serializers.CharField()
     labels = serializers.ListField(child=serializers.CharField())
     installations = serializers.ListField(child=serializers.CharField())
     cluster = serializers.CharField(allow_null=True)
-    claimed_by_me = serializers.BooleanField()
 
 
 def _queue_item(story, claimed: dict, user) -> dict:
     holder = claimed.get(str(story.id))
     return {
-        **{name: getattr(story, name) for name in selectors._COLUMNS},
+        **{name: getattr(story, name) for name in selectors.STATE_COLUMNS},
         "claimed": holder is not None,
         "claimed_by_me": holder == user.pk,
     }
@@ -118,24 +114,7 @@ def story_out(story, user) -> dict:
     holder = claims.claim_of(story.id)
     signature = getattr(story, "signature", None)
     return {
-        **{
-            name: getattr(story, name)
-            for name in (
-                "id",
-                "text",
-                "status",
-                "version",
-                "language",
-                "region",
-                "consent",
-                "received_on",
-                "urgent",
-                "escalated",
-                "second_review_needed",
-                "screening_incomplete",
-                "labels",
-            )
-        },
+        **{name: getattr(story, name) for name in (*selectors.STATE_COLUMNS, "text", "labels")},
         "findings": [
             {k: getattr(f, k) for k in ("screener", "kind", "severity", "start", "end", "detail")}
             for f in story.findings.all()

@@ -117,7 +117,7 @@ def _after(stories: QuerySet, received_on: date, pk: uuid.UUID, *, reverse: bool
     return stories.extra(where=[f"{row} {op} (%s, %s)"], params=[day, key])
 
 
-_COLUMNS = (
+STATE_COLUMNS = (  # what a queue page reads of each story: never its text
     "id",
     "status",
     "language",
@@ -134,7 +134,7 @@ _COLUMNS = (
 
 def _walk(filters: QueueFilters, after: QueueCursor | None, size: int, *, reverse: bool):
     """Up to `size` stories in queue order (or its reverse) strictly after the cursor."""
-    base = _filtered(filters).only(*_COLUMNS)
+    base = _filtered(filters).only(*STATE_COLUMNS)
     # Urgent first: in reverse, the non-urgent group comes first.
     groups = (False, True) if reverse else (True, False)
     if after is not None:

@@ -311,6 +311,16 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
     }
 
 
+def _unavailable(request, filters, error: ReviewError):
+    """A story she may not (or no longer) open: the reason, and the way back to her queue."""
+    context = {
+        **_base_context(request),
+        "problem": error.message,
+        "filters_query": _filter_query(filters),
+    }
+    return render(request, "moderate/unavailable.html", context, status=error.status)
+
+
 @workspace_view()
 def story_view(request, story_id):
     """Opening a story claims it; another's claim shows who cannot open it, not the story."""
@@ -318,16 +328,7 @@ def story_view(request, story_id):
     try:
         claims.claim_take(story_id=story_id, user=request.user)
     except ReviewError as error:
-        return render(
-            request,
-            "moderate/unavailable.html",
-            {
-                **_base_context(request),
-                "problem": error.message,
-                "filters_query": _filter_query(filters),
-            },
-            status=error.status,
-        )
+        return _unavailable(request, filters, error)
     story = selectors.story_for_review(story_id=story_id)
     return render(request, "moderate/story.html", _review_context(request, story, filters))
 
@@ -376,16 +377,7 @@ def decide_view(request, story_id):
     except ReviewError as error:
         story = selectors.story_for_review(story_id=story_id)
         if story is None or story.status not in claims.REVIEWABLE or error.status in (403, 409):
-            return render(
-                request,
-                "moderate/unavailable.html",
-                {
-                    **_base_context(request),
-                    "problem": error.message,
-                    "filters_query": _filter_query(filters),
-                },
-                status=error.status,
-            )
+            return _unavailable(request, filters, error)
         return render(
             request,
             "moderate/story.html",
