@@ -121,7 +121,7 @@ def main() -> None:
     rss_loaded = rss_mb()
 
     texts = stories(args.stories)
-    language = screeners.load(screeners.LANGUAGE)
+    language = screeners.load(screeners.LANGUAGE_SCREENER)
     baseline = timed(lambda text: language(text, ""), texts)
     alone = timed(run_screeners, texts)
 
