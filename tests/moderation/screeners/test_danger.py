@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -309,17 +310,20 @@ def test_danger_told_in_a_story_makes_it_urgent_in_every_language_and_script(tex
     assert high and all(0 <= f.start < f.end <= len(text) for f in high)
 
 
-def test_a_threat_the_model_confirms_is_urgent_whatever_the_rest_of_the_story_says():
-    """The whole story reads as a hostile rant, which the story model has learned is calm; a
-    rule's threat that the sentence model reads as surely as a high finding stays urgent."""
-    text = (
-        "Эти феминистки всё выдумывают ради грантов, позор. А мой брат вчера сказал, что убьёт "
-        "меня, если я не вернусь к мужу."
-    )
-    findings = danger.screen(text, "ru")
+def test_a_rule_the_sentence_model_confirms_is_urgent_whatever_the_story_model_says(monkeypatch):
+    """A story model trained on some hundred stories does not get to talk away a threat that a
+    rule names and the sentence model reads as surely as a high finding; a rule it reads
+    weakly (a figure of speech) is left to the story model."""
+    learned = danger_model.model()
+    never = {group: 1.01 for group in learned.story_thresholds}
+    monkeypatch.setattr(danger_model, "model", lambda: replace(learned, story_thresholds=never))
+    threat = "Эти феминистки всё выдумывают ради грантов. А мой брат сказал, что убьёт меня."
+    findings = danger.screen(threat, "ru")
     assert route(findings)[1]
-    (threat,) = [f for f in findings if f.severity == Severity.HIGH]
-    assert "убьёт" in text[threat.start : threat.end]
+    (high,) = [f for f in findings if f.severity == Severity.HIGH]
+    assert "убьёт" in threat[high.start : high.end]
+    idiom = "My coach is going to kill me for skipping practice again lol."
+    assert not route(danger.screen(idiom, "en"))[1]
 
 
 def judged(monkeypatch, urgent: bool, scores: tuple[float, ...]):
