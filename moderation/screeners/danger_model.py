@@ -34,7 +34,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import chain
 
@@ -276,6 +276,8 @@ class Model:
     threshold: float  # from here a sentence is shown as possible danger
     urgent: float  # in an urgent story, from here a sentence's finding is high
     story_thresholds: dict[str, float]  # per script_group: from here the story is urgent
+    # A word's n-grams the model knows, kept once per process (bounded in _known_grams).
+    known_grams: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @cache
@@ -308,6 +310,31 @@ Counts = dict[str, dict[str, int]]
 def counts(text: str, cues: frozenset[str], learned: Model) -> Counts:
     """How often each known feature occurs in the sentence, per block."""
     return _known(features(text, cues), learned)
+
+
+_KNOWN_WORDS = 65536
+
+
+def _known_grams(piece: str, learned: Model) -> list[str]:
+    grams = learned.known_grams.get(piece)
+    if grams is None:
+        if len(learned.known_grams) >= _KNOWN_WORDS:
+            learned.known_grams.clear()
+        known = learned.blocks["char"]
+        grams = learned.known_grams[piece] = [g for g in _word_grams(piece) if g in known]
+    return grams
+
+
+def _known_features(sentence: Sentence, learned: Model) -> dict[str, list[str]]:
+    """features(), keeping only what the model knows (all that counts: scikit-learn's
+    transform drops the rest before it normalises), a word's n-grams looked up once."""
+    folded = words(sentence.text)
+    word, cue = learned.blocks["word"], learned.blocks["cue"]
+    return {
+        "char": [g for piece in sentence.text.split() for g in _known_grams(piece, learned)],
+        "word": [f for f in word_features(sentence.text, folded) if f in word],
+        "cue": [f for f in cue_features(sentence.text, sentence.cues, folded) if f in cue],
+    }
 
 
 def _known(found: dict[str, list[str]], learned: Model) -> Counts:
@@ -405,11 +432,14 @@ def judge(text: str, sentences: Sequence[Sentence]) -> Judgement | None:
     learned = model()
     if learned is None:
         return None
-    found = [None if s.quiet else features(s.text, s.cues) for s in sentences]
-    logits = [None if f is None else sentence_logit(_known(f, learned), learned) for f in found]
+    found = [None if s.quiet else _known_features(s, learned) for s in sentences]
+    logits = [
+        None if f is None else sentence_logit({n: Counter(v) for n, v in f.items()}, learned)
+        for f in found
+    ]
     read = [f for f in found if f is not None]
-    whole = {name: list(chain.from_iterable(f[name] for f in read)) for name in BLOCKS}
-    story_logit = learned.story_text_intercept + _dot(_known(whole, learned), learned, 2)
+    whole = {name: Counter(chain.from_iterable(f[name] for f in read)) for name in BLOCKS}
+    story_logit = learned.story_text_intercept + _dot(whole, learned, 2)
     values = story_features(sentences, logits, story_logit)
     probability = story_probability(values, learned)
     group = script_group(text)

@@ -70,6 +70,17 @@ def test_the_plain_python_sentence_score_is_scikit_learns():
     assert len({round(z, 2) for z in ours}) > 3  # the scores differ: the check can fail
 
 
+def test_judging_a_story_scores_each_sentence_as_the_checked_score_does():
+    """judge() keeps only the features the model knows, a word's n-grams cached: the same
+    numbers as score(), which the test above checks against scikit-learn."""
+    story = " ".join(SENTENCES) + " Ол бүгін тағы есіктің алдында тұр!"
+    sentences = read(story)
+    judged = danger_model.judge(story, sentences)
+    expected = [danger_model.score(s.text, s.cues) for s in sentences]
+    assert np.allclose(judged.sentences, expected, atol=1e-12)
+    assert danger_model.judge(story, sentences) == judged  # and the cache changes nothing
+
+
 def test_the_whole_story_reading_adds_up_its_sentences_as_scikit_learn_would():
     raw = saved()
     learned = danger_model.model()
