@@ -44,18 +44,21 @@ class Command(BaseCommand):
                 sorted(DATA.glob("screening_holdout4_*.txt")),
             ),
             (
-                "held-out set 5 (written blind, measured untouched)",
+                "held-out set 5 (written blind, measured untouched, then trained on)",
                 sorted(DATA.glob("screening_holdout5_*.txt")),
             ),
             (
-                "held-out set 6 (written blind, 300 stories, measured untouched)",
+                "held-out set 6 (written blind, 300 stories, measured untouched, then trained on)",
                 sorted(DATA.glob("screening_holdout6_*.txt")),
+            ),
+            (
+                "held-out set 7 (written blind after the story-level model: the measure)",
+                sorted(DATA.glob("screening_holdout7_*.txt")),
             ),
         )
         for title, files in sets:
-            cases = load_cases(files)
-            if cases:
-                self._report(title, cases, screen, verbose)
+            if files:  # load_cases([]) would read the tuning set
+                self._report(title, load_cases(files), screen, verbose)
 
     def _report(self, title, cases, screen, verbose: bool) -> None:
         scores, notes = evaluate(cases, screen)

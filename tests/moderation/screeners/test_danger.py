@@ -1,8 +1,13 @@
+import re
+from dataclasses import replace
+
 import pytest
 
+from moderation.models import ScreeningWord, Severity
 from moderation.presentation import finding_detail
-from moderation.screeners import danger
+from moderation.screeners import danger, danger_model
 from moderation.screeners.text import fold_word
+from moderation.screening import route
 
 
 def kinds(text: str) -> set[str]:
@@ -147,13 +152,17 @@ def test_no_danger_in_the_past_or_in_a_figure_of_speech(text):
     assert kinds(text) == set()
 
 
-def test_a_promise_to_the_children_never_makes_a_story_urgent():
-    """The rules stay quiet. The trained model reads "promised to take the kids" close to the
-    threats it learned (p just over its threshold): a medium "possible danger" that shows the
-    moderator why, never urgent. A false alarm it is known to raise; the test pins it down."""
-    findings = danger.screen("He promised to take the kids to the zoo next week.", "en")
+def test_a_promise_to_the_children_read_in_its_story_is_not_urgent():
+    """Alone, "promised to take the kids" reads close to the custody threats the model learned
+    (README: a known false alarm of a one-sentence story); in its story it is shown at most as
+    possible danger, never urgent."""
+    text = (
+        "He promised to take the kids to the zoo next week. They have been waiting for it all "
+        "month, and I am glad he keeps his word these days."
+    )
+    findings = danger.screen(text, "en")
     assert {f.kind for f in findings} <= {"model"}
-    assert all(f.severity < 3 for f in findings)
+    assert all(f.severity < Severity.HIGH for f in findings)
 
 
 def test_what_is_past_still_counts_when_it_goes_on():
@@ -245,13 +254,111 @@ def test_the_model_finds_danger_no_rule_names_and_says_why():
     text = "Вчера он сказал, что я отсюда живой не выйду, и закрыл дверь на ключ."
     rules_alone = [f for f in danger.screen(text, "ru") if f.kind != "model"]
     assert rules_alone  # the rules know this one
-    new = "My brothers say I will pay for the shame with my life."
+    new = "He sent my mother a photo of our new flat. Under it he wrote: see you soon."
     assert not [f for f in danger.screen(new, "en") if f.kind != "model"]  # no rule names it
     (found,) = danger.screen(new, "en")
     assert found.kind == "model" and found.detail.startswith("danger: model: p=")
+    assert new[found.start : found.end] == "Under it he wrote: see you soon."
     # The finding names the words by offsets, never copies them (invariant 5) ...
-    assert not any(word in found.detail for word in ("brothers", "shame", "life", "pay"))
+    assert not any(word in found.detail for word in ("wrote", "soon", "Under", "see"))
     # ... and the workspace shows them from the text.
     shown = finding_detail(found, new)
     words = shown.split("words that weighed most: ")[1]
-    assert words.count("«") >= 1 and all(w.strip("«» ") in new.split() for w in words.split(","))
+    in_text = re.findall(r"\w+", new)
+    assert words.count("«") >= 1 and all(w.strip("«» ") in in_text for w in words.split(","))
+
+
+# --- Urgency is decided for the story as a whole ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A rule reads a threat to kill; the story says it is a figure of speech.
+        "Моя сестра меня убьёт, когда увидит, что я сделала с её платьем, ахах. Лето у нас "
+        "отличное, всю неделю были на даче.",
+        "Апам мені өлтіреді, егер тағы да кешігіп келсем, ха-ха. Жалпы бәрі жақсы, демалысқа "
+        "теңізге барамыз.",
+        "My coach is going to kill me for skipping practice again lol. Otherwise a good week: "
+        "I passed my exam and we celebrated with cake.",
+    ],
+)
+def test_a_figure_of_speech_a_rule_flags_is_shown_but_does_not_make_the_story_urgent(text):
+    findings = danger.screen(text, "")
+    assert findings and all(f.severity == Severity.MEDIUM for f in findings)
+    assert [f.detail for f in findings if f.kind != "model"]  # the rule's own words are kept
+    assert route(findings) == (False, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ол бүгін тағы подъездің алдында тұр. Телефоныма хабарлама жазды: сен қайда екеніңді "
+        "білемін. Балалар менімен бірге.",
+        "Сегодня он забрал мой паспорт и телефон. Сказал, что к маме я больше не поеду. Я сижу "
+        "в ванной и пишу это.",
+        "He asked my brother which bus I take home. My brother told him. Now I am afraid to go "
+        "back tonight.",
+        "Segodnya on zabral moi pasport i telefon. Skazal, chto k mame ya bol'she ne poedu.",
+        "Bugin ol taghy podezdtin aldynda tur. Sen qaida ekenindi bilemin dep zhazdy.",
+    ],
+)
+def test_danger_told_in_a_story_makes_it_urgent_in_every_language_and_script(text):
+    findings = danger.screen(text, "")
+    assert route(findings)[1]
+    high = [f for f in findings if f.severity == Severity.HIGH]
+    assert high and all(0 <= f.start < f.end <= len(text) for f in high)
+
+
+def test_a_rule_the_sentence_model_confirms_is_urgent_whatever_the_story_model_says(monkeypatch):
+    """A story model trained on some hundred stories does not get to talk away a threat that a
+    rule names and the sentence model reads as surely as a high finding; a rule it reads
+    weakly (a figure of speech) is left to the story model."""
+    learned = danger_model.model()
+    never = {group: 1.01 for group in learned.story_thresholds}
+    monkeypatch.setattr(danger_model, "model", lambda: replace(learned, story_thresholds=never))
+    threat = "Эти феминистки всё выдумывают ради грантов. А мой брат сказал, что убьёт меня."
+    findings = danger.screen(threat, "ru")
+    assert route(findings)[1]
+    (high,) = [f for f in findings if f.severity == Severity.HIGH]
+    assert "убьёт" in threat[high.start : high.end]
+    idiom = "My coach is going to kill me for skipping practice again lol."
+    assert not route(danger.screen(idiom, "en"))[1]
+
+
+def judged(monkeypatch, urgent: bool, scores: tuple[float, ...]):
+    monkeypatch.setattr(
+        danger_model,
+        "judge",
+        lambda text, sentences: danger_model.Judgement(0.5, urgent, "ru", scores),
+    )
+
+
+def test_an_urgent_story_with_no_confident_sentence_is_carried_by_its_strongest(monkeypatch):
+    text = "Мы переехали в новый район. Соседи тихие. Вечером он снова позвонил."
+    judged(monkeypatch, True, (0.2, 0.1, 0.6))
+    findings = danger.screen(text, "ru")
+    (high,) = [f for f in findings if f.severity == Severity.HIGH]
+    assert text[high.start : high.end] == "Вечером он снова позвонил."
+    assert high.kind == "model" and high.detail.startswith("danger: model: p=0.60, ")
+    assert route(findings)[1]
+
+
+def test_a_story_judged_calm_keeps_the_rules_findings_as_possible_danger(monkeypatch):
+    text = "Он сказал, что убьёт меня."
+    judged(monkeypatch, False, (0.9,))
+    findings = danger.screen(text, "ru")
+    assert [(f.detail, f.severity) for f in findings] == [
+        ("danger: ru: угроза убийством", Severity.MEDIUM)
+    ]
+    assert route(findings) == (False, False)
+
+
+def test_an_admins_danger_word_is_high_whatever_the_story_model_says(monkeypatch, settings):
+    settings.SCREENING_WORDS_CHECK_SECONDS = 0
+    ScreeningWord.objects.create(pattern="мимоз*", kind="danger", list="suspect")
+    judged(monkeypatch, False, (0.1,))
+    findings = danger.screen("Во дворе распустились мимозы.", "ru")
+    assert [(f.detail, f.severity) for f in findings] == [
+        ("danger: admin list: suspect: мимоз*", Severity.HIGH)
+    ]
