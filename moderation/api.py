@@ -46,6 +46,10 @@ class FindingOut(serializers.Serializer):
     start = serializers.IntegerField(help_text="Offset in Unicode code points.")
     end = serializers.IntegerField()
     detail = serializers.CharField()
+    highlights = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        help_text="The words that weighed most (the learned layer's), as [start, end] offsets.",
+    )
 
 
 class SpanSerializer(serializers.Serializer):
@@ -116,7 +120,10 @@ def story_out(story, user) -> dict:
     return {
         **{name: getattr(story, name) for name in (*selectors.STATE_COLUMNS, "text", "labels")},
         "findings": [
-            {k: getattr(f, k) for k in ("screener", "kind", "severity", "start", "end", "detail")}
+            {
+                k: getattr(f, k)
+                for k in ("screener", "kind", "severity", "start", "end", "detail", "highlights")
+            }
             for f in story.findings.all()
         ],
         "redactions": [s.__dict__ for s in spans],

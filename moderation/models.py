@@ -35,6 +35,8 @@ class Finding(models.Model):
     end = models.PositiveIntegerField()
     # The rule or list entry that matched (e.g. "phone number", "threat: kill"), never the text.
     detail = models.CharField(max_length=200, blank=True)
+    # Parts of the span that weighed most (the learned layer's words): [[start, end], ...].
+    highlights = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["start", "end", "screener", "kind"]

@@ -5,12 +5,12 @@ segment carries its code-point start, so the page's script converts a selection 
 browser's UTF-16 offsets within one segment only.
 """
 
-import re
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 from moderation import screeners
 from moderation.models import Finding, Placeholder
-from moderation.screeners.danger import MODEL_WORDS
 from testimony.models import Label, Story
 
 # The placeholder a finding's kind suggests; anything else becomes "[…]".
@@ -45,23 +45,19 @@ def placeholder_for(finding: Finding) -> str:
     )
 
 
-_OFFSETS = re.compile(r"(\d+)-(\d+)")
-
-
 def finding_detail(finding, text: str) -> str:
-    """The finding's explanation as a moderator reads it. The danger model's finding names the
-    words that weighed most by their offsets (a finding keeps no copy of the text): here they
-    are shown as the words themselves."""
-    detail = finding.detail
-    head, marker, offsets = detail.partition(MODEL_WORDS)
-    if not marker:
-        return detail
-    words = []
-    for match in _OFFSETS.finditer(offsets):
-        start, end = int(match.group(1)), int(match.group(2))
-        if 0 <= start < end <= len(text):
-            words.append(f"«{text[start:end]}»")
-    return head + marker.replace(" at ", ": ") + ", ".join(words)
+    """The finding's explanation as a moderator reads it. The words that weighed most (the
+    learned layer's `highlights`, offsets: a finding keeps no copy of the text) are shown as
+    the words themselves, cut from the text here."""
+    words = [
+        f"«{text[start:end]}»" for start, end in finding.highlights if 0 <= start < end <= len(text)
+    ]
+    if not words:
+        return finding.detail
+    return _("%(detail)s, words that weighed most: %(words)s") % {
+        "detail": finding.detail,
+        "words": ", ".join(words),
+    }
 
 
 @dataclass
@@ -79,12 +75,7 @@ class Segment:
 
     @property
     def title(self) -> str:
-        return "; ".join(
-            f"{f.screener}: {f.kind} — {f.detail.partition(MODEL_WORDS)[0].rstrip(', ')}".strip(
-                " —"
-            )
-            for f in self.findings
-        )
+        return "; ".join(f"{f.screener}: {f.kind} — {f.detail}".strip(" —") for f in self.findings)
 
 
 def highlighted_segments(text: str, findings: list[Finding]) -> list[Segment]:

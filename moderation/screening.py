@@ -131,6 +131,7 @@ def _store(story: Story, findings: list[screeners.Finding]) -> None:
             start=f.start,
             end=f.end,
             detail=f.detail[:200],
+            highlights=[list(pair) for pair in f.highlights],
         )
         for f in findings
     )

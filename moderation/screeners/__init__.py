@@ -54,6 +54,8 @@ class Finding:
     end: int
     # The rule or list entry that matched, never the matched text.
     detail: str = ""
+    # Parts of the span that weighed most (the learned layer's words), as (start, end) offsets.
+    highlights: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -359,14 +359,14 @@ def read(text: str) -> Reading:
     return Reading(hits, admin, read_sentences)
 
 
-MODEL_WORDS = "words that weighed most at "
-
-
-def _model_detail(sentence: danger_model.Sentence, probability: float) -> str:
-    # Offsets, never her words: the workspace shows the words from the text.
-    strongest = danger_model.strongest_words(sentence)
-    words = " ".join(f"{sentence.start + s}-{sentence.start + e}" for s, e in sorted(strongest))
-    return f"model: p={probability:.2f}, {MODEL_WORDS}{words}"
+def _model_hit(sentence: danger_model.Sentence, probability: float, severity: int) -> tuple:
+    """The model's finding on a sentence: its probability, and the words that weighed most as
+    offsets (never her words: the workspace cuts them from the text)."""
+    strongest = tuple(
+        (sentence.start + s, sentence.start + e)
+        for s, e in sorted(danger_model.strongest_words(sentence))
+    )
+    return (f"model: p={probability:.2f}", sentence.start, sentence.end, severity, strongest)
 
 
 def screen(text: str, language: str = "") -> list[Finding]:
@@ -377,14 +377,14 @@ def screen(text: str, language: str = "") -> list[Finding]:
     reading = read(text)
     judgement = danger_model.judge(text, reading.sentences)
     if judgement is None:  # no trained model: the rules decide, as before the model
-        ruled = [(rule, s, e, Severity.HIGH) for rule, s, e in reading.hits + reading.admin]
+        ruled = [(rule, s, e, Severity.HIGH, ()) for rule, s, e in reading.hits + reading.admin]
         return _findings(ruled)
     learned = danger_model.model()
     urgent = judgement.urgent
     rule_severity = Severity.HIGH if urgent else Severity.MEDIUM
-    found = [(rule, s, e, rule_severity) for rule, s, e in reading.hits]
-    found += [(rule, s, e, Severity.HIGH) for rule, s, e in reading.admin]
-    taken = [(s, e) for _, s, e, _ in found]
+    found = [(rule, s, e, rule_severity, ()) for rule, s, e in reading.hits]
+    found += [(rule, s, e, Severity.HIGH, ()) for rule, s, e in reading.admin]
+    taken = [(s, e) for _, s, e, _, _ in found]
     scored = [
         (p, sentence)
         for sentence, p in zip(reading.sentences, judgement.sentences, strict=True)
@@ -396,7 +396,7 @@ def screen(text: str, language: str = "") -> list[Finding]:
             continue
         high = urgent and p >= learned.urgent
         severity = Severity.HIGH if high else Severity.MEDIUM
-        found.append((_model_detail(sentence, p), sentence.start, sentence.end, severity))
+        found.append(_model_hit(sentence, p, severity))
     if urgent and not any(hit[3] == Severity.HIGH for hit in found) and scored:
         # Urgent as a whole with no confident part: its strongest sentence carries the urgency.
         p, top = max(scored, key=lambda item: item[0])
@@ -404,18 +404,18 @@ def screen(text: str, language: str = "") -> list[Finding]:
         for hit in covering:
             found.remove(hit)
         if covering:
-            found += [(rule, s, e, Severity.HIGH) for rule, s, e, _ in covering]
+            found += [(rule, s, e, Severity.HIGH, words) for rule, s, e, _, words in covering]
         else:
-            found.append((_model_detail(top, p), top.start, top.end, Severity.HIGH))
+            found.append(_model_hit(top, p, Severity.HIGH))
     return _findings(found)
 
 
 def _findings(found) -> list[Finding]:
-    kept: list[tuple[str, int, int, int]] = []
+    kept: list[tuple] = []
     for hit in sorted(found, key=lambda hit: (_rank(hit[0]), -hit[3], hit[1])):
-        if not any(hit[1] < e and s < hit[2] for _, s, e, _ in kept):
+        if not any(hit[1] < e and s < hit[2] for _, s, e, _, _ in kept):
             kept.append(hit)
     return [
-        Finding(NAME, _kind(rule), severity, start, end, f"danger: {rule}")
-        for rule, start, end, severity in sorted(kept, key=lambda hit: hit[1])
+        Finding(NAME, _kind(rule), severity, start, end, f"danger: {rule}", highlights=words)
+        for rule, start, end, severity, words in sorted(kept, key=lambda hit: hit[1])
     ]

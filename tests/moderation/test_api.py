@@ -90,6 +90,7 @@ def test_every_role_reviews_through_the_api(call, make_user, role):
             "start": 11,
             "end": 25,
             "detail": "pii rule: name",
+            "highlights": [],
         }
     ]
 

@@ -1,6 +1,8 @@
 """How a story is shown to a moderator (moderation.presentation): the placeholder a finding
 suggests, the danger model's words, the highlighted segments, the suggestions, the blur."""
 
+import re
+
 import pytest
 
 from moderation import claims, decisions
@@ -107,7 +109,7 @@ def test_every_kind_the_screeners_found_in_a_story_has_a_placeholder_of_its_own(
 
 # --- finding_detail ---------------------------------------------------------------------------
 
-MODEL_TEXT = "My brothers say I will pay for the shame with my life."
+MODEL_TEXT = "He sent my mother a photo of our new flat. Under it he wrote: see you soon."
 
 
 def test_the_danger_models_finding_shows_the_words_that_weighed_most():
@@ -116,14 +118,15 @@ def test_the_danger_models_finding_shows_the_words_that_weighed_most():
     shown = finding_detail(model, story.text)
     head, _, words = shown.partition("words that weighed most: ")
     assert head.startswith("danger: model: p=")
-    assert words and all(w.strip("«»") in MODEL_TEXT.split() for w in words.split(", "))
+    in_text = re.findall(r"\w+", MODEL_TEXT)
+    assert words and all(w.strip("«»") in in_text for w in words.split(", "))
 
 
 def _model_finding(text: str, offsets: str) -> Finding:
-    detail = f"danger: model: p=0.61, words that weighed most at {offsets}"
     story = screened(text, findings=[("danger", "model", Severity.MEDIUM, 0, len(text))])
     finding = story.findings.get()
-    finding.detail = detail
+    finding.detail = "danger: model: p=0.61"
+    finding.highlights = [[int(n) for n in pair.split("-")] for pair in offsets.split()]
     return finding
 
 
@@ -156,7 +159,12 @@ def test_a_finding_of_a_rule_is_shown_as_it_was_recorded():
 def test_the_finding_keeps_offsets_and_the_page_the_words():
     story = told(MODEL_TEXT)
     [model] = [f for f in findings_of(story) if f.kind == "model"]
-    assert not any(word in model.detail for word in ("brothers", "shame", "life", "pay"))
+    assert not any(word in model.detail for word in ("wrote", "soon", "Under", "see"))
+    # The words are structured data on the finding: offsets, not text to parse.
+    assert model.highlights and all(
+        0 <= start < end <= len(MODEL_TEXT) for start, end in model.highlights
+    )
+    assert not any(char.isdigit() for char in model.detail.split("p=")[0])
 
 
 # --- highlighted_segments ---------------------------------------------------------------------
@@ -251,7 +259,7 @@ def test_a_segment_of_low_findings_is_not_marked_high():
 def test_a_segments_title_leaves_the_models_offsets_out():
     story = told(MODEL_TEXT)
     titled = [s for s in highlighted_segments(story.text, findings_of(story)) if s.findings]
-    assert titled and all("weighed" not in s.title for s in titled)
+    assert titled and all("weighed" not in s.title and "[" not in s.title for s in titled)
     assert any("danger: model" in s.title for s in titled)
 
 
