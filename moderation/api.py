@@ -336,6 +336,26 @@ class UnpublishApi(ModerationApi):
         return Response(decided_out(done))
 
 
+class UrgencyApi(ModerationApi):
+    class UrgencyInput(StrictSerializer):
+        version = serializers.IntegerField()
+        urgent = serializers.BooleanField()
+
+    @extend_schema(
+        request=UrgencyInput,
+        responses={200: DecidedOut, **ERRORS},
+        description="The moderator's reading: urgent or not. Where it differs from the "
+        "screener's, a disagreement is counted per finding kind (counts only, no text).",
+    )
+    def post(self, request, story_id):
+        data = self.UrgencyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = decisions.story_mark_urgency(
+            story_id=story_id, user=request.user, **data.validated_data
+        )
+        return Response(decided_out(done))
+
+
 class ClusterRejectApi(ModerationApi):
     class ClusterRejectInput(StrictSerializer):
         reason = serializers.ChoiceField(choices=RejectReason.choices)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,14 @@ from moderation.claims import (
     story_under_review,
 )
 from moderation.errors import Conflict, Invalid
-from moderation.models import FirstApproval, RejectReason, ReviewNote, Severity, StorySignature
+from moderation.models import (
+    FirstApproval,
+    RejectReason,
+    ReviewNote,
+    Severity,
+    StorySignature,
+    UrgencyDisagreement,
+)
 from moderation.policy import Action, require
 from moderation.redaction import (
     Span,
@@ -279,6 +287,40 @@ def story_release(*, story_id, user, version, note: str = "") -> Decided:
         raise Conflict(_("This story is already in the queue."), "not_held")
     _close(
         story, held, user=user, to=Status.PENDING, action=AuditAction.RELEASED, note=note, **changes
+    )
+    return _decided(story)
+
+
+@transaction.atomic
+def story_mark_urgency(*, story_id, user, version, urgent: bool) -> Decided:
+    """A moderator says whether the story she holds is urgent: the queue follows her, and where
+    she disagrees with the screener one more disagreement is counted for each kind of danger
+    it found ("none" when it found none). Counts only: nothing of the text is kept."""
+    story, held = _deciding(
+        story_id=story_id, user=user, version=version, action=Action.MARK_URGENCY
+    )
+    urgent = bool(urgent)
+    if urgent != story.urgent:
+        direction = (
+            UrgencyDisagreement.Direction.MISSED
+            if urgent
+            else UrgencyDisagreement.Direction.FALSE_ALARM
+        )
+        danger = screeners.routed("urgent")
+        kinds = {f.kind for f in story.findings.all() if f.screener in danger} or {"none"}
+        for kind in sorted(kinds):
+            row, _ = UrgencyDisagreement.objects.select_for_update().get_or_create(
+                kind=kind, direction=direction
+            )
+            UrgencyDisagreement.objects.filter(pk=row.pk).update(count=F("count") + 1)
+    story_transition(
+        story=story,
+        to=story.status,
+        action=AuditAction.URGENCY_MARKED,
+        actor=user,
+        reason="urgent" if urgent else "not_urgent",
+        duration=held.held_for,
+        urgent=urgent,
     )
     return _decided(story)
 

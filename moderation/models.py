@@ -246,6 +246,28 @@ class ReviewNote(models.Model):
         return f"note ({self.written_on})"
 
 
+class UrgencyDisagreement(models.Model):
+    """How often moderators disagreed with the screener's urgency, per finding kind: counts
+    only. No story, no time, no text: nothing here can be traced back or used to train on a
+    survivor's words."""
+
+    class Direction(models.TextChoices):
+        MISSED = "missed", _("urgent, though the screener did not say so")
+        FALSE_ALARM = "false_alarm", _("not urgent, though the screener said so")
+
+    kind = models.CharField(max_length=32)  # a danger finding's kind, or "none"
+    direction = models.CharField(max_length=16, choices=Direction.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "direction"], name="one_count_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.direction}: {self.count}"
+
+
 class FirstApproval(models.Model):
     """The first of two approvals a risky story needs; the second comes from a lead."""
 

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from config.celery import app
-from moderation.models import Queue
+from moderation.models import Queue, UrgencyDisagreement
 from moderation.selectors import waiting_received_before
 from testimony import switches
 from testimony.wall.screens import screens_by_installation
@@ -67,6 +67,9 @@ class Operations:
     jobs: list[JobState]
     intake_paused: bool
     walls_paused: bool
+    # Moderators' readings against the screener's: (kind, direction label, count). On the page
+    # only: a scraped series would date when a moderator read a story.
+    disagreements: list[tuple[str, str, int]]
 
     @property
     def worker_alive(self) -> bool:
@@ -143,6 +146,10 @@ def operations_now() -> Operations:
         jobs=_jobs(),
         intake_paused=paused.intake_paused,
         walls_paused=paused.walls_paused,
+        disagreements=[
+            (row.kind, str(row.get_direction_display()), row.count)
+            for row in UrgencyDisagreement.objects.order_by("-count", "kind", "direction")
+        ],
     )
 
 

@@ -36,6 +36,7 @@ class Action(StrEnum):
     REJECT = "reject"
     ESCALATE = "escalate"
     RELEASE = "release"
+    MARK_URGENCY = "mark_urgency"
     REJECT_CLUSTER = "reject_cluster"
     # Stories on the wall and the walls themselves.
     UNPUBLISH = "unpublish"
@@ -49,7 +50,15 @@ class Action(StrEnum):
 
 
 REVIEW_ACTIONS = frozenset(
-    {Action.OPEN, Action.REDACT, Action.APPROVE, Action.REJECT, Action.ESCALATE, Action.RELEASE}
+    {
+        Action.OPEN,
+        Action.REDACT,
+        Action.APPROVE,
+        Action.REJECT,
+        Action.ESCALATE,
+        Action.RELEASE,
+        Action.MARK_URGENCY,
+    }
 )
 LEAD_QUEUES = frozenset({Queue.SECOND, Queue.ESCALATED})
 LEAD_ROLES = frozenset({LEAD, ADMIN})

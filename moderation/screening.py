@@ -2,7 +2,8 @@
 
 Routing: `held` when a spam or abuse screener (ROUTE = "hold") found something strong
 (high severity), else `pending`; a high-severity danger finding (ROUTE = "urgent") makes it
-urgent (every rule's finding is high; the trained model's is high only when it is confident).
+urgent (the danger screener decides urgency for the story as a whole: its findings are high in
+a story it judges urgent, medium, "possible danger", in one it does not).
 
 Reliability: the database is the source of truth and the queue carries ids. Enqueuing sets a
 lease in the cache (a key with a TTL, no time on the story); the sweep re-queues every story

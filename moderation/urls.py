@@ -17,6 +17,7 @@ urlpatterns = [
     path("stories/<str:story_id>/decide/", views.decide_view, name="decide"),
     path("stories/<str:story_id>/skip/", views.skip_view, name="skip"),
     path("stories/<str:story_id>/renew/", views.renew_view, name="renew"),
+    path("stories/<str:story_id>/urgency/", views.urgency_view, name="urgency"),
     path("break/", views.break_view, name="break"),
     path("clusters/", views.clusters_view, name="clusters"),
     path("published/", views.published_view, name="published"),
@@ -36,6 +37,7 @@ api_urlpatterns = [
     path("stories/<str:story_id>/redact/", api.RedactApi.as_view(), name="redact"),
     path("stories/<str:story_id>/decision/", api.DecisionApi.as_view(), name="decision"),
     path("stories/<str:story_id>/unpublish/", api.UnpublishApi.as_view(), name="unpublish"),
+    path("stories/<str:story_id>/urgency/", api.UrgencyApi.as_view(), name="urgency"),
     path("clusters/<str:cluster>/reject/", api.ClusterRejectApi.as_view(), name="cluster-reject"),
     path("token/revoke/", api.TokenRevokeApi.as_view(), name="token-revoke"),
 ]

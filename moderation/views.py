@@ -430,6 +430,24 @@ def skip_view(request, story_id):
 
 @require_POST
 @workspace_view()
+def urgency_view(request, story_id):
+    """She says the story she holds is urgent, or is not: back to the story, still hers."""
+    filters = _filters_from_post(request)
+    try:
+        decisions.story_mark_urgency(
+            story_id=story_id,
+            user=request.user,
+            version=request.POST.get("version"),
+            urgent=request.POST.get("urgent") == "yes",
+        )
+    except ReviewError as error:
+        return _unavailable(request, filters, error)
+    messages.success(request, _t("Thank you: the queue follows your reading."))
+    return redirect(_story_url(story_id, filters))
+
+
+@require_POST
+@workspace_view()
 def renew_view(request, story_id):
     """The page renews its claim while the moderator is active (JSON, called by the page)."""
     try:

@@ -290,6 +290,7 @@ class AuditAction(models.TextChoices):
     REJECTED = "rejected", _("rejected")
     ESCALATED = "escalated", _("escalated")
     RELEASED = "released", _("released")
+    URGENCY_MARKED = "urgency_marked", _("urgency marked by a moderator")
     PUBLISHED = "published", _("published")
     UNPUBLISHED = "unpublished", _("unpublished")
     REPORTED = "reported", _("reported on the web wall")

@@ -18,7 +18,8 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.RECEIVED: {Status.PENDING, Status.HELD},
     # pending -> held: a story later found to be part of a coordinated campaign.
     Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.PENDING, Status.HELD},
-    Status.HELD: {Status.PENDING, Status.REJECTED},
+    # held -> held: a moderator's mark on a held story (its urgency) keeps it held.
+    Status.HELD: {Status.PENDING, Status.REJECTED, Status.HELD},
     Status.APPROVED: {Status.PUBLISHED, Status.REJECTED, Status.PENDING},
     Status.PUBLISHED: {Status.REJECTED},
     Status.REJECTED: set(),
