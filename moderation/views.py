@@ -13,7 +13,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -247,7 +247,7 @@ def next_view(request):
     for _attempt in range(5):
         story = selectors.queue_first_free(filters=filters, user=request.user)
         if story is None:
-            messages.info(request, _t("No story is waiting here. Thank you."))
+            messages.info(request, gettext("No story is waiting here. Thank you."))
             return redirect(reverse("moderate:queue") + "?" + _filter_query(filters))
         try:
             claims.claim_take(story_id=story.id, user=request.user)
@@ -386,7 +386,7 @@ def decide_view(request, story_id):
         )
     Wellbeing(request.session).decided()
     if done.second_review_pending:
-        messages.success(request, _t("Approved once. A lead gives the second approval."))
+        messages.success(request, gettext("Approved once. A lead gives the second approval."))
     else:
         messages.success(request, DONE_MESSAGES[action])
     return _after_decision(request, filters)
@@ -442,7 +442,7 @@ def urgency_view(request, story_id):
         )
     except ReviewError as error:
         return _unavailable(request, filters, error)
-    messages.success(request, _t("Thank you: the queue follows your reading."))
+    messages.success(request, gettext("Thank you: the queue follows your reading."))
     return redirect(_story_url(story_id, filters))
 
 
@@ -461,7 +461,7 @@ def renew_view(request, story_id):
 @workspace_view()
 def break_view(request):
     Wellbeing(request.session).took_break()
-    messages.success(request, _t("Welcome back."))
+    messages.success(request, gettext("Welcome back."))
     return redirect("moderate:queue")
 
 
@@ -480,7 +480,10 @@ def clusters_view(request):
         except ReviewError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _t("%(count)d held stories rejected.") % {"count": count})
+            message = ngettext(
+                "%(count)d held story rejected.", "%(count)d held stories rejected.", count
+            )
+            messages.success(request, message % {"count": count})
         return redirect("moderate:clusters")
     return render(
         request,
@@ -508,7 +511,7 @@ def published_view(request):
         except ReviewError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _t("The story has left the wall."))
+            messages.success(request, gettext("The story has left the wall."))
         return redirect("moderate:published")
     stories = selectors.published_stories(after=request.GET.get("after", ""))
     return render(
@@ -540,7 +543,7 @@ def walls_view(request):
                     user=request.user,
                     version=request.POST.get("version"),  # as the lead saw it on this page
                     reason=RejectReason.OTHER,
-                    note=_t("Reported on the web wall."),
+                    note=gettext("Reported on the web wall."),
                 )
             except ReviewError as error:
                 messages.error(request, error.message)
@@ -591,7 +594,7 @@ def _team_change(request) -> dict | None:
     member = accounts.account_by_id(request.POST.get("user"))
     if do == "reset_totp":
         accounts.moderator_reset_totp(user=member, actor=request.user)
-        messages.success(request, _t("The account enrols again at its next login."))
+        messages.success(request, gettext("The account enrols again at its next login."))
     else:
         accounts.moderator_update(
             user=member,
@@ -601,7 +604,7 @@ def _team_change(request) -> dict | None:
             daily_cap=request.POST.get("daily_cap", ""),
             active=request.POST.get("active") == "on",
         )
-        messages.success(request, _t("Saved."))
+        messages.success(request, gettext("Saved."))
     return None
 
 
@@ -652,7 +655,7 @@ def preferences_view(request):
         except ReviewError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
         return redirect("moderate:preferences")
     return render(
         request,
@@ -669,7 +672,7 @@ def tokens_view(request):
     if request.method == "POST":
         if request.POST.get("do") == "revoke":
             api_tokens_revoke(user=request.user)
-            messages.success(request, _t("Every API token of yours is revoked."))
+            messages.success(request, gettext("Every API token of yours is revoked."))
             return redirect("moderate:tokens")
         issued = api_token_issue(user=request.user, via="workspace")
     tokens = AuthToken.objects.filter(user=request.user).order_by("-created")

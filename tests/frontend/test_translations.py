@@ -145,3 +145,59 @@ def test_every_survivor_string_is_in_the_english_catalogue():
 def test_no_translation_is_left_fuzzy(language):
     po = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
     assert [e.msgid for e in po.fuzzy_entries()] == []
+
+
+# --- Every other string a person reads: the workspace, the admin, the wall, the API -----------
+CODE_DIRS = ("config", "testimony", "moderation", "frontend")
+
+
+def _code_files():
+    for folder in CODE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "migrations" not in path.parts and "management" not in path.parts:
+                yield path
+
+
+def every_msgid() -> dict[str, str]:
+    found = {}
+    for path in sorted((ROOT / "frontend" / "templates").rglob("*.html")):
+        for msgid in _template_msgids(path):
+            found.setdefault(msgid, str(path.relative_to(ROOT)))
+    for path in _code_files():
+        for msgid in _python_msgids(path):
+            found.setdefault(msgid, str(path.relative_to(ROOT)))
+    return found
+
+
+def test_translation_functions_are_imported_under_names_makemessages_knows():
+    """makemessages finds _(), gettext(), ngettext()...: a string marked with another alias
+    (`gettext as _t`) is never extracted, and stays English in every language."""
+    strays = []
+    for path in _code_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                strays += [
+                    f"{path.relative_to(ROOT)}: {alias.name} as {alias.asname}"
+                    for alias in node.names
+                    if alias.asname and alias.asname not in GETTEXT_NAMES
+                ]
+    assert not strays
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_string_of_every_page_is_translated(language):
+    entries = catalogue(language)
+    missing = [
+        f"{where}: {msgid!r}"
+        for msgid, where in sorted(every_msgid().items())
+        if msgid not in entries
+        or "fuzzy" in entries[msgid].flags
+        or not (
+            entries[msgid].msgstr.strip()
+            if not entries[msgid].msgid_plural
+            else all(value.strip() for value in entries[msgid].msgstr_plural.values())
+        )
+    ]
+    assert not missing, f"{len(missing)} string(s) lack a {language} translation:\n" + "\n".join(
+        missing
+    )
