@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from knox.models import AuthToken
@@ -77,6 +78,7 @@ def real_stack(worker_env, tmp_path):
     logs = tmp_path / "logs"
     logs.mkdir()
     services, nginx = [], None
+    postgres_logs = {path: path.stat().st_size for path in POSTGRES_LOGS.glob("*.log")}
     try:
         services.append(
             stack.celery(
@@ -105,13 +107,23 @@ def real_stack(worker_env, tmp_path):
         services.append(stack.gunicorn(env, logs, port=port, workers=2))
         nginx = stack.Nginx(gunicorn_port=port)
         nginx.start()
-        yield {"nginx": nginx, "services": services, "gunicorn_port": port, "logs": logs}
+        yield {
+            "nginx": nginx,
+            "services": services,
+            "gunicorn_port": port,
+            "logs": logs,
+            "postgres_logs": postgres_logs,
+        }
     finally:
         if nginx is not None:
             nginx.stop()
             nginx.remove()
         for service in services:
             service.stop()
+
+
+# Debian's PostgreSQL clusters log here (pg_ctlcluster), as on this machine and in CI.
+POSTGRES_LOGS = Path("/var/log/postgresql")
 
 
 def _json(answer) -> dict:
@@ -208,6 +220,12 @@ def test_a_story_goes_through_the_whole_stack_and_nothing_of_its_teller_is_logge
     assert "moderation.screen_story" in logs["worker.log"]
     assert "testimony.publish_due" in logs["beat.log"]
     assert logs["nginx/default-access.log"] == ""  # Debian's own access log, overridden
+    # PostgreSQL's own log (Debian's cluster log): what it wrote during the run.
+    require_service("PostgreSQL's log (/var/log/postgresql)", bool(real_stack["postgres_logs"]))
+    for path, size in real_stack["postgres_logs"].items():
+        with path.open("rb") as log:
+            log.seek(size)
+            logs[f"postgresql/{path.name}"] = log.read().decode(errors="replace")
     for name, text in logs.items():
         for marker in LOOKED_FOR:
             assert marker not in text, f"{marker} in {name}"
