@@ -288,6 +288,14 @@ class RedactApi(ModerationApi):
         return Response(story_out(_story_or_404(story_id, request.user), request.user))
 
 
+def _decided(service, request, story_id, body) -> Response:
+    """Validate the body, let the decision service act on the story, answer what it decided."""
+    data = body(data=request.data)
+    data.is_valid(raise_exception=True)
+    done = service(story_id=story_id, user=request.user, **data.validated_data)
+    return Response(decided_out(done))
+
+
 class DecisionApi(ModerationApi):
     class DecisionInput(StrictSerializer):
         action = serializers.ChoiceField(choices=list(decisions.DECIDE))
@@ -307,15 +315,15 @@ class DecisionApi(ModerationApi):
         )
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
+        def validate(self, attrs):
+            attrs = super().validate(attrs)
+            if attrs["action"] == "reject" and not attrs.get("reason"):
+                raise serializers.ValidationError({"reason": [_("Choose a reason from the list.")]})
+            return attrs
+
     @extend_schema(request=DecisionInput, responses={200: DecidedOut, **ERRORS})
     def post(self, request, story_id):
-        data = self.DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        if values["action"] == "reject" and not values.get("reason"):
-            raise exceptions.ValidationError({"reason": [_("Choose a reason from the list.")]})
-        done = decisions.story_decide(story_id=story_id, user=request.user, **values)
-        return Response(decided_out(done))
+        return _decided(decisions.story_decide, request, story_id, self.DecisionInput)
 
 
 class UnpublishApi(ModerationApi):
@@ -328,12 +336,7 @@ class UnpublishApi(ModerationApi):
 
     @extend_schema(request=UnpublishInput, responses={200: DecidedOut, **ERRORS})
     def post(self, request, story_id):
-        data = self.UnpublishInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        done = decisions.story_unpublish(
-            story_id=story_id, user=request.user, **data.validated_data
-        )
-        return Response(decided_out(done))
+        return _decided(decisions.story_unpublish, request, story_id, self.UnpublishInput)
 
 
 class UrgencyApi(ModerationApi):
@@ -348,12 +351,7 @@ class UrgencyApi(ModerationApi):
         "screener's, a disagreement is counted per finding kind (counts only, no text).",
     )
     def post(self, request, story_id):
-        data = self.UrgencyInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        done = decisions.story_mark_urgency(
-            story_id=story_id, user=request.user, **data.validated_data
-        )
-        return Response(decided_out(done))
+        return _decided(decisions.story_mark_urgency, request, story_id, self.UrgencyInput)
 
 
 class ClusterRejectApi(ModerationApi):
