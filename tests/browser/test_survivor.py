@@ -203,6 +203,7 @@ def test_the_confirmation_shows_the_regions_helplines(open_page):
         phone="+7 700 111 2233",
         region="astana",
         language="en",
+        verified=True,
     )
     page = open_page()
     page.goto("/en/tell/")
@@ -222,6 +223,7 @@ def test_a_danger_text_puts_emergency_numbers_first(open_page):
         phone="+7 700 111 2233",
         region="astana",
         language="en",
+        verified=True,
     )
     page = open_page()
     page.goto("/en/tell/")
