@@ -388,6 +388,8 @@ def decide_view(request, story_id):
     Wellbeing(request.session).decided()
     if done.second_review_pending:
         messages.success(request, gettext("Approved once. A lead gives the second approval."))
+    elif action == "approve" and done.publish_at is None:  # a private story: never shown
+        messages.success(request, gettext("Approved. It is private: it is counted, never shown."))
     else:
         messages.success(request, DONE_MESSAGES[action])
     return _after_decision(request, filters)

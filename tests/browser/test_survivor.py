@@ -26,9 +26,9 @@ STORIES = {
     ),
     "kk": (
         "Мен көп жыл үндемедім. Бүгін мұны жазып отырмын, басқа бір әйел оқыса екен деймін.",
-        "Өз оқиғаңызды айтыңыз",
+        "Өз әңгімеңізді айтыңыз",
         "Жіберу",
-        "Рақмет. Оқиғаңыз қабылданды.",
+        "Рақмет. Әңгімеңіз қабылданды.",
     ),
 }
 DANGER = "He said he will kill me if I leave. I am writing this while he sleeps."
@@ -43,6 +43,7 @@ def _seeded_helplines(db):
     from django.apps import apps
 
     import_module("testimony.migrations.0002_survivor").seed_help_resources(apps, None)
+    import_module("testimony.migrations.0007_help_resource_verification").verify_seeded(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -154,7 +154,7 @@ def test_every_page_has_a_quick_exit_a_neutral_title_and_no_inline_code(
     [
         ("en", "How your anonymity is protected"),
         ("ru", "Как защищена ваша анонимность"),
-        ("kk", "Сіздің анонимдігіңіз қалай қорғалады"),
+        ("kk", "Анонимдігіңіз қалай қорғалады"),
     ],
 )
 def test_the_anonymity_page_says_what_is_kept_and_how_to_clear_history(client, lang, heading):

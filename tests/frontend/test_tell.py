@@ -24,7 +24,11 @@ def send(client, lang="en", **fields):
 
 @pytest.mark.parametrize(
     ("lang", "heading"),
-    [("en", "Tell your story"), ("ru", "Расскажите свою историю"), ("kk", "Өз оқиғаңызды айтыңыз")],
+    [
+        ("en", "Tell your story"),
+        ("ru", "Расскажите свою историю"),
+        ("kk", "Өз әңгімеңізді айтыңыз"),
+    ],
 )
 def test_tell_page_speaks_each_language(client, lang, heading):
     response = client.get(f"/{lang}/tell/")
