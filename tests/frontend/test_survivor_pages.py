@@ -234,3 +234,63 @@ def test_operators_manage_help_resources_in_the_admin(admin_client):
     assert response.status_code == 302
     resource.refresh_from_db()
     assert resource.verified is True
+
+
+EMPTY_STORY = {
+    "en": "Please write your story first.",
+    "ru": "Сначала напишите свою историю.",
+    "kk": "Алдымен әңгімеңізді жазыңыз.",
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_an_empty_story_on_the_tell_page_is_told_in_her_words(client, lang):
+    response = client.post(f"/{lang}/tell/", {"text": "", "token": form_token(client, lang)})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert EMPTY_STORY[lang] in html
+    assert "This field is required" not in html and "Обязательное поле" not in html
+    assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_receipt_page_never_asks_to_press_a_send_button_it_does_not_have(client, lang):
+    data = {"receipt": "AAAAA-BBBBB-CCCCC-DDDDD", "action": "status"}
+    response = client.post(f"/{lang}/receipt/", data, HTTP_SEC_FETCH_SITE="cross-site")
+    html = response.content.decode()
+    assert response.status_code == 403
+    for send in ("“Send”", "«Отправить»", "«Жіберу»"):
+        assert send not in html
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_no_page_promises_that_nobody_will_know(client, lang):
+    for path in (f"/{lang}/", f"/{lang}/tell/", f"/kiosk/?lang={lang}"):
+        html = client.get(path).content.decode()
+        for promise in ("Nobody will know", "Никто не узнает", "ешкім білмейді"):
+            assert promise not in html, path
+
+
+@pytest.mark.parametrize(
+    ("lang", "address", "home"),
+    [("en", "IP address", "your address"), ("ru", "IP-адрес", "ваш адрес"), ("kk", "IP", "")],
+)
+def test_the_address_we_do_not_keep_is_the_internet_one(client, lang, address, home):
+    for path in (f"/{lang}/", f"/{lang}/tell/"):
+        html = client.get(path).content.decode()
+        assert address in html, path
+        if home:
+            assert home not in html.lower(), path
+    kk = client.get("/kk/").content.decode()
+    assert "IP мекенжайыңызды" in kk and " мекенжайыңызды және" not in kk
+
+
+def test_the_regions_show_button_and_the_label_policy_are_translated_apart():
+    import polib
+    from django.conf import settings
+
+    po = polib.pofile(f"{settings.BASE_DIR}/locale/ru/LC_MESSAGES/django.po")
+    shows = {e.msgctxt: e.msgstr for e in po if e.msgid == "Show" and not e.obsolete}
+    assert set(shows) == {"help resources of a region", "content-warning policy of a label"}
+    assert shows["help resources of a region"] == "Показать"
+    assert shows["content-warning policy of a label"] == "Показывать"
