@@ -146,3 +146,33 @@ def test_a_region_without_its_own_verified_help_says_so(client, lang, note):
     assert note not in client.get(f"/{lang}/help/").content.decode()
     centre(language=lang, verified=True, verified_on=timezone.localdate())
     assert note not in client.get(f"/{lang}/help/?region=karaganda").content.decode()
+
+
+def test_ticking_verified_on_the_change_form_dates_the_check_and_unticking_forgets_it(
+    admin_client,
+):
+    resource = centre()
+    url = f"/admin/testimony/helpresource/{resource.pk}/change/"
+    form = {
+        "name": resource.name,
+        "kind": resource.kind,
+        "phone": resource.phone,
+        "region": resource.region,
+        "language": resource.language,
+        "order": resource.order,
+        "active": "on",
+    }
+    assert admin_client.post(url, {**form, "verified": "on"}).status_code == 302
+    resource.refresh_from_db()
+    assert resource.verified and resource.verified_on == timezone.localdate()
+    assert admin_client.post(url, form).status_code == 302
+    resource.refresh_from_db()
+    assert not resource.verified and resource.verified_on is None
+
+
+def test_the_confirmation_says_when_her_region_has_no_verified_help_of_its_own(client):
+    data = {"text": "I was afraid for years and I write it down today.", "consent": "wall"}
+    data.update(region="karaganda", token=form_token(client))
+    html = client.post("/en/tell/", data).content.decode()
+    assert "We do not know of verified help in your region yet" in html
+    assert "112" in phones(html)  # the country's numbers, still there
