@@ -26,14 +26,13 @@ def kiosk(request):
         lang = "kk"
     translation.activate(lang)
     request.LANGUAGE_CODE = lang
+    countdown = _knob(request, "countdown", settings.KIOSK_COUNTDOWN_SECONDS, 1, 600)
     config = {
         "idle": _knob(request, "idle", settings.KIOSK_IDLE_SECONDS, 1, 3600),
-        "countdown": _knob(request, "countdown", settings.KIOSK_COUNTDOWN_SECONDS, 1, 600),
+        "countdown": countdown,
         "lang": lang,
         # Whole sentences, one per second shown, so each language has its plural forms.
-        "countdown_words": wording.kiosk_countdown(
-            _knob(request, "countdown", settings.KIOSK_COUNTDOWN_SECONDS, 1, 600)
-        ),
+        "countdown_words": wording.kiosk_countdown(countdown),
         # The on-screen keyboard's keys, named for a screen reader in her language.
         "keys": {
             "shift": gettext("Shift"),

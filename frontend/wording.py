@@ -80,7 +80,7 @@ def withdrawn_leaves_screens() -> str:
     ) % {"n": minutes}
 
 
-def kiosk_countdown(seconds: int) -> list[str]:
+def kiosk_countdown(seconds: float) -> list[str]:
     """The countdown's sentence for every second it shows, each with its own plural form."""
     return [
         ngettext(
@@ -89,5 +89,5 @@ def kiosk_countdown(seconds: int) -> list[str]:
             n,
         )
         % {"n": n}
-        for n in range(int(seconds) + 1)
+        for n in range(math.ceil(seconds) + 1)
     ]
