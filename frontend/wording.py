@@ -18,20 +18,18 @@ def wall_delay_earliest() -> str:
     hours = _whole_hours(seconds)
     if hours:
         return ngettext(
-            "If you allow the wall, a moderator reads your story first; after approval it "
-            "appears there no sooner than %(n)d hour later, mixed with other stories, never "
-            "right away.",
-            "If you allow the wall, a moderator reads your story first; after approval it "
-            "appears there no sooner than %(n)d hours later, mixed with other stories, never "
-            "right away.",
+            "If you allow the wall, your story appears there no sooner than %(n)d hour after "
+            "a moderator approves it, mixed with other stories, never right away.",
+            "If you allow the wall, your story appears there no sooner than %(n)d hours after "
+            "a moderator approves it, mixed with other stories, never right away.",
             hours,
         ) % {"n": hours}
     minutes = math.ceil(seconds / 60)
     return ngettext(
-        "If you allow the wall, a moderator reads your story first; after approval it appears "
-        "there no sooner than %(n)d minute later, mixed with other stories, never right away.",
-        "If you allow the wall, a moderator reads your story first; after approval it appears "
-        "there no sooner than %(n)d minutes later, mixed with other stories, never right away.",
+        "If you allow the wall, your story appears there no sooner than %(n)d minute after a "
+        "moderator approves it, mixed with other stories, never right away.",
+        "If you allow the wall, your story appears there no sooner than %(n)d minutes after a "
+        "moderator approves it, mixed with other stories, never right away.",
         minutes,
     ) % {"n": minutes}
 

@@ -192,7 +192,7 @@ def test_the_consent_text_is_honest_before_she_sends(client):
     consent = html[html.index("Before you send") : html.index('type="submit"')]
     assert "may recognise your story even without names" in consent
     assert "may remove names, places" in consent
-    assert "no sooner than 30 minutes later" in consent
+    assert "no sooner than 30 minutes after a moderator approves it" in consent
     assert "withdraw it at any time" in consent
 
 
