@@ -382,6 +382,7 @@ class ResourceKind(models.TextChoices):
     HELPLINE = "helpline", _("Helpline")
     CRISIS_CENTRE = "crisis-centre", _("Crisis centre")
     LEGAL = "legal", _("Legal help")
+    SHELTER = "shelter", _("Shelter")
 
 
 class HelpResource(models.Model):

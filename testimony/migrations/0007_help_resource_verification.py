@@ -125,5 +125,21 @@ class Migration(migrations.Migration):
                 verbose_name="verified",
             ),
         ),
+        migrations.AlterField(
+            model_name="helpresource",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("emergency", "Emergency"),
+                    ("police", "Police"),
+                    ("helpline", "Helpline"),
+                    ("crisis-centre", "Crisis centre"),
+                    ("legal", "Legal help"),
+                    ("shelter", "Shelter"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
+        ),
         migrations.RunPython(verify_seeded, unverify_seeded),
     ]

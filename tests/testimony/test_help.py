@@ -176,3 +176,23 @@ def test_the_confirmation_says_when_her_region_has_no_verified_help_of_its_own(c
     html = client.post("/en/tell/", data).content.decode()
     assert "We do not know of verified help in your region yet" in html
     assert "112" in phones(html)  # the country's numbers, still there
+
+
+@pytest.mark.parametrize("kind", ["crisis-centre", "legal", "shelter"])
+def test_the_admin_adds_a_regions_centre_legal_help_or_shelter_and_it_shows_once_verified(
+    admin_client, client, kind
+):
+    form = {
+        "name": f"Karaganda {kind}",
+        "kind": kind,
+        "phone": "+7 700 000 0000",
+        "region": "karaganda",
+        "language": "en",
+        "order": 100,
+        "active": "on",
+        "verified": "on",
+    }
+    assert admin_client.post("/admin/testimony/helpresource/add/", form).status_code == 302
+    added = HelpResource.objects.get(name=f"Karaganda {kind}")
+    assert added.verified_on == timezone.localdate()
+    assert phones(client.get("/en/help/?region=karaganda").content.decode())[0] == added.phone
