@@ -379,6 +379,12 @@ RETENTION_SWEEP_SECONDS = env.float("RETENTION_SWEEP_SECONDS", default=3600.0)
 # while it is rewritten (seconds for a large wall).
 STORAGE_REWRITE_SECONDS = env.float("STORAGE_REWRITE_SECONDS", default=21600.0)
 
+# --- Help resources -------------------------------------------------------------------------
+# Only verified helplines and centres are shown to survivors; a check is good for this many days,
+# after which the entry drops back to unverified and the leads' walls page lists it.
+HELP_VERIFY_DAYS = env.int("HELP_VERIFY_DAYS", default=180)
+HELP_VERIFY_SWEEP_SECONDS = env.float("HELP_VERIFY_SWEEP_SECONDS", default=3600.0)
+
 # --- Celery: every task's queue and every periodic job, in one place --------------------------
 # Beat runs these (and `make run` runs them in-process, config/embedded.py); each task is
 # idempotent, so a run that fails is simply the next run's work.
@@ -390,6 +396,10 @@ CELERY_BEAT_SCHEDULE = {
     "screening-sweep": {"task": "moderation.sweep_received", "schedule": SCREENING_SWEEP_SECONDS},
     "wall-publish": {"task": "testimony.publish_due", "schedule": WALL_PUBLISH_SECONDS},
     "retention": {"task": "testimony.erase_expired", "schedule": RETENTION_SWEEP_SECONDS},
+    "help-verification": {
+        "task": "testimony.expire_help_checks",
+        "schedule": HELP_VERIFY_SWEEP_SECONDS,
+    },
     "storage-rewrite": {
         "task": "testimony.rewrite_story_tables",
         "schedule": STORAGE_REWRITE_SECONDS,

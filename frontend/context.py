@@ -2,6 +2,9 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+# Each language named in itself, on every page: she finds her own whatever the page shows now.
+NATIVE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
 
 def languages(request):
     """The language switcher: the same page in each language (the language lives in the URL)."""
@@ -10,7 +13,7 @@ def languages(request):
         "language_links": [
             {
                 "code": code,
-                "name": name,
+                "name": NATIVE_NAMES.get(code, name),
                 "url": translate_url(path, code),
                 "current": code == get_language(),
             }

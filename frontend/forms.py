@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from testimony import intake
 from testimony.models import Consent, Region
 
 _NO_LEARNING = {
@@ -15,6 +16,7 @@ class StoryForm(forms.Form):
     text = forms.CharField(
         label=_("Your story"),
         strip=False,
+        error_messages={"required": intake.EMPTY_STORY},
         widget=forms.Textarea(attrs={"rows": 12, **_NO_LEARNING}),
         help_text=_(
             "Please leave out names, addresses, phone numbers and other details "
@@ -25,12 +27,14 @@ class StoryForm(forms.Form):
         label=_("Region (optional)"),
         choices=[("", _("I prefer not to say"))] + list(Region.choices),
         required=False,
+        error_messages={"invalid_choice": intake.UNKNOWN_REGION},
     )
     consent = forms.ChoiceField(
         label=_("Who may read it"),
         choices=Consent.choices,
         widget=forms.RadioSelect,
         initial=Consent.WALL,
+        error_messages={"required": intake.NO_CONSENT, "invalid_choice": intake.UNKNOWN_CONSENT},
     )
 
 
@@ -38,6 +42,7 @@ class ReceiptForm(forms.Form):
     receipt = forms.CharField(
         label=_("Your receipt code"),
         max_length=100,
+        error_messages={"required": _("Please enter your receipt code.")},
         widget=forms.TextInput(attrs={**_NO_LEARNING, "autocapitalize": "characters"}),
     )
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from frontend import oversize
+from frontend import oversize, wording
 from frontend.forms import ReceiptForm, RegionForm, StoryForm
 from frontend.guards import cross_site
 from moderation import screeners
 from testimony import abuse, formtoken, intake, receipts, switches
 from testimony.models import Channel, Consent, Region
-from testimony.selectors import help_resources, receipt_status
+from testimony.selectors import help_region_has_own, help_resources, receipt_status
 from testimony.services import story_withdraw
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,11 @@ INVALID = _(
 CROSS_SITE = _(
     "This form can only be sent from this site. "
     "Your story is still here: please press “Send” again."
+)
+# The receipt page has no "Send" button and no story on it.
+RECEIPT_CROSS_SITE = _(
+    "This form can only be sent from this site. Please enter your receipt code on this page "
+    "and try again."
 )
 # A form over MAX_REQUEST_BYTES (counted on `limit`, STORY_MAX_CHARS).
 CUT_OFF = ngettext_lazy(
@@ -80,19 +85,31 @@ def _resources(request, *, region: str = "", emergency_first: bool = False):
     return help_resources(language=get_language(), region=region, emergency_first=emergency_first)
 
 
+def _region_unknown(region: str) -> bool:
+    """She chose a region for which no verified help of its own is known: say so, rather than
+    let the country's numbers pass for help near her."""
+    return bool(region) and not help_region_has_own(language=get_language(), region=region)
+
+
 def landing(request):
     return render(request, "frontend/landing.html")
 
 
 def anonymity(request):
-    return render(request, "frontend/anonymity.html", {"onion_address": settings.ONION_ADDRESS})
+    context = {"onion_address": settings.ONION_ADDRESS, "wall_delay": wording.wall_delay()}
+    return render(request, "frontend/anonymity.html", context)
 
 
 @require_GET
 def resources(request):
     form = RegionForm(request.GET or None)
     region = form.cleaned_data["region"] if form.is_valid() else ""
-    context = {"form": form, "resources": _resources(request, region=region), "region": region}
+    context = {
+        "form": form,
+        "resources": _resources(request, region=region),
+        "region": region,
+        "region_unknown": _region_unknown(region),
+    }
     return render(request, "frontend/resources.html", context)
 
 
@@ -102,6 +119,7 @@ def _tell_form(request, form, *, token: str | None = None, problem=None, status=
         "token": token or formtoken.issue(),
         "problem": problem,
         "pow_enabled": settings.POW_ENABLED,
+        "wall_delay": wording.wall_delay(),
         "pow_strings": {key: str(value) for key, value in POW_STRINGS.items()},
     }
     return render(request, "frontend/tell.html", context, status=status)
@@ -199,6 +217,7 @@ def tell(request):
         "receipt": answer.receipt,
         "danger": danger,
         "resources": _resources(request, region=region, emergency_first=danger),
+        "region_unknown": _region_unknown(region),
     }
     return render(request, "frontend/told.html", context)
 
@@ -263,7 +282,7 @@ def receipt(request):
     form = ReceiptForm(request.POST)
     context = {"form": form}
     if cross_site(request):
-        context["problem"] = CROSS_SITE
+        context["problem"] = RECEIPT_CROSS_SITE
         return render(request, "frontend/receipt.html", context, status=403)
     if not form.is_valid():
         return render(request, "frontend/receipt.html", context, status=400)
@@ -274,7 +293,8 @@ def receipt(request):
     action = request.POST.get("action", "status")
     if action == "withdraw" and request.POST.get("confirm") == "yes":
         if story_withdraw(receipt=code):
-            return render(request, "frontend/withdrawn.html")
+            context = {"leaves_screens": wording.withdrawn_leaves_screens()}
+            return render(request, "frontend/withdrawn.html", context)
         context["problem"] = receipts.NOT_FOUND
         return render(request, "frontend/receipt.html", context, status=404)
     found = receipt_status(receipt=code)

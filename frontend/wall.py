@@ -44,7 +44,7 @@ def _strings(languages: list[str]) -> dict[str, dict[str, str]]:
     for code in languages:
         with translation.override(code):
             words[code] = {
-                "invite": _("Tell your story. Nobody will know it was you."),
+                "invite": _("Tell your story. We do not ask who you are."),
                 "invite_more": _("Scan the code with your phone, or use the kiosk."),
                 "paused": _("The wall is resting for now."),
                 "warning": _("The next story speaks of:"),

@@ -39,6 +39,7 @@ from moderation.wellbeing import Wellbeing
 from testimony import jsonbody, switches
 from testimony.audit import audit_record
 from testimony.models import AuditAction, Installation, Label, Region, Status
+from testimony.selectors import help_resources_to_check
 from testimony.wall import reports, screens
 
 WRONG_CODE = _("This code is not right. Check the time on your phone and try again.")
@@ -387,6 +388,8 @@ def decide_view(request, story_id):
     Wellbeing(request.session).decided()
     if done.second_review_pending:
         messages.success(request, gettext("Approved once. A lead gives the second approval."))
+    elif action == "approve" and done.publish_at is None:  # a private story: never shown
+        messages.success(request, gettext("Approved. It is private: it is counted, never shown."))
     else:
         messages.success(request, DONE_MESSAGES[action])
     return _after_decision(request, filters)
@@ -557,6 +560,8 @@ def walls_view(request):
             "switches": switches.switches(),
             "installations": screens.screens_by_installation(),
             "reports": reports.reported_stories(),
+            "help_to_check": help_resources_to_check(),
+            "help_verify_days": settings.HELP_VERIFY_DAYS,
         },
     )
 

@@ -31,12 +31,29 @@ class StrictSerializer(serializers.Serializer):
 class StoryText(serializers.CharField):
     """Her story, passed on exactly as she sent it: intake checks and cleans it, once."""
 
-    default_error_messages = {"invalid": _("The story must be text.")}
+    default_error_messages = {
+        "invalid": _("The story must be text."),
+        "required": intake.EMPTY_STORY,
+        "blank": intake.EMPTY_STORY,
+        "null": intake.EMPTY_STORY,
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
         return data
+
+
+class ConsentChoice(serializers.ChoiceField):
+    default_error_messages = {
+        "required": intake.NO_CONSENT,
+        "null": intake.NO_CONSENT,
+        "invalid_choice": intake.UNKNOWN_CONSENT,
+    }
+
+
+class RegionChoice(serializers.ChoiceField):
+    default_error_messages = {"invalid_choice": intake.UNKNOWN_REGION}
 
 
 class IntakeClosed(exceptions.APIException):
@@ -78,8 +95,8 @@ def story_intake_answer(serializer: serializers.Serializer, door: intake.Door, b
 class StoryCreateApi(APIView):
     class Input(StrictSerializer):
         text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
-        region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
-        consent = serializers.ChoiceField(choices=Consent.choices)
+        region = RegionChoice(choices=Region.choices, required=False, allow_blank=True)
+        consent = ConsentChoice(choices=Consent.choices)
         # A solved challenge from GET /api/v1/challenge/ (required unless POW_ENABLED=false).
         altcha = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
 

@@ -32,6 +32,13 @@ CLOSED = _(
     "Please come back later."
 )
 
+# Her own words for an empty form, on every door (the tell form, the API, the kiosk), instead of
+# a framework's "This field is required."
+EMPTY_STORY = _("Please write your story first.")
+NO_CONSENT = _("Please choose who may read your story.")
+UNKNOWN_CONSENT = _("Please choose one of the options for who may read your story.")
+UNKNOWN_REGION = _("Please choose a region from the list, or leave it empty.")
+
 
 class Outcome(StrEnum):
     ACCEPTED = "accepted"

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Region(models.TextChoices):
@@ -57,7 +58,7 @@ class Layout(models.TextChoices):
 
 
 class LabelPolicy(models.TextChoices):
-    SHOW = "show", _("Show")
+    SHOW = "show", pgettext_lazy("content-warning policy of a label", "Show")
     WARN = "warn", _("Show behind a warning card")
     EXCLUDE = "exclude", _("Do not show")
 
@@ -381,6 +382,7 @@ class ResourceKind(models.TextChoices):
     HELPLINE = "helpline", _("Helpline")
     CRISIS_CENTRE = "crisis-centre", _("Crisis centre")
     LEGAL = "legal", _("Legal help")
+    SHELTER = "shelter", _("Shelter")
 
 
 class HelpResource(models.Model):
@@ -411,10 +413,21 @@ class HelpResource(models.Model):
     emergency = models.BooleanField(_("call first in danger"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("shown"), default=True)
+    # Only a verified entry is shown to survivors. A check is good for HELP_VERIFY_DAYS: past it
+    # the entry drops back to unverified (testimony.help) until someone checks it again.
     verified = models.BooleanField(
         _("verified"),
         default=False,
-        help_text=_("Call the number and check every detail before going live, then tick this."),
+        help_text=_(
+            "Call the number and check every detail, then tick this. Only verified entries are "
+            "shown to survivors."
+        ),
+    )
+    verified_on = models.DateField(
+        _("last verified on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when it is marked verified; it must be checked again after a while."),
     )
 
     class Meta:

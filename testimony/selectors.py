@@ -1,22 +1,54 @@
 """Reads of stories."""
 
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from testimony import receipts
-from testimony.models import HelpResource, Status, Story
+from testimony.help import help_check_expires
+from testimony.models import Consent, HelpResource, Status, Story
 
-# What a survivor is told about her story, in plain words. Held and pending look the same
-# to her: "held" is a moderator's word for a suspected flood.
+# What a survivor is told about her story, in plain words, true for its consent and state.
+# Held and pending look the same to her: "held" is a moderator's word for a suspected flood.
+# A private story is never shown, whatever its state: its words never mention the wall as
+# something that will happen.
+_WITHDRAWN = _("Withdrawn. Its text has been erased.")
+_READING = _("A moderator is reading it.")
 PLAIN_STATUS = {
-    Status.RECEIVED: _("Received. It is waiting to be read."),
-    Status.PENDING: _("Being reviewed by a moderator."),
-    Status.HELD: _("Being reviewed by a moderator."),
-    Status.APPROVED: _("Approved. It will appear on the wall soon."),
-    Status.PUBLISHED: _("On the wall."),
-    Status.REJECTED: _("Not published."),
-    Status.WITHDRAWN: _("Withdrawn. Its text has been erased."),
+    Consent.WALL: {
+        Status.RECEIVED: _("Received. It is waiting for a moderator to read it."),
+        Status.PENDING: _READING,
+        Status.HELD: _READING,
+        Status.APPROVED: _(
+            "Approved. It will appear on the wall after a random delay, mixed with other stories."
+        ),
+        Status.PUBLISHED: _("It is on the wall."),
+        Status.REJECTED: _(
+            "It will not be shown on the wall. This decision is about what can be shown in "
+            "public; it is no judgement of you or of what happened to you."
+        ),
+        Status.WITHDRAWN: _WITHDRAWN,
+    },
+    Consent.PRIVATE: {
+        Status.RECEIVED: _(
+            "Received. A moderator will read it. It stays private and will never be shown."
+        ),
+        Status.PENDING: _("A moderator is reading it. It stays private and will never be shown."),
+        Status.HELD: _("A moderator is reading it. It stays private and will never be shown."),
+        Status.APPROVED: _("Read by a moderator. It stays private and will never be shown."),
+        Status.PUBLISHED: _("Read by a moderator. It stays private and will never be shown."),
+        Status.REJECTED: _("Read by a moderator. It stays private and will never be shown."),
+        Status.WITHDRAWN: _WITHDRAWN,
+    },
 }
+
+
+def status_words(*, consent: str, status: str) -> str:
+    """The sentence a survivor reads about a story with this consent in this state."""
+    return str(PLAIN_STATUS[Consent(consent)][Status(status)])
 
 
 def story_by_receipt(*, receipt: str, lock: bool = False) -> Story | None:
@@ -35,7 +67,7 @@ def receipt_status(*, receipt: str) -> tuple[str, str] | None:
     story = story_by_receipt(receipt=receipt)
     if story is None:
         return None
-    return story.status, str(PLAIN_STATUS[story.status])
+    return story.status, status_words(consent=story.consent, status=story.status)
 
 
 def stories_awaiting_screening() -> list[str]:
@@ -47,13 +79,46 @@ def stories_awaiting_screening() -> list[str]:
 def help_resources(
     *, language: str, region: str = "", emergency_first: bool = False
 ) -> list[HelpResource]:
-    """Helplines in this language for the region and for the whole country: the region's own
-    first, then the country's; with emergency_first, the emergency numbers before all of them."""
+    """Verified helplines in this language for the region and for the whole country: the
+    region's own first, then the country's; with emergency_first, the emergency numbers before
+    all of them. An unverified entry is never shown to a survivor."""
     places = Q(region="") | Q(region=region) if region else Q(region="")
-    found = HelpResource.objects.filter(places, active=True, language=language)
+    found = HelpResource.objects.filter(places, active=True, verified=True, language=language)
 
     def rank(resource: HelpResource):
         first = not resource.emergency if emergency_first else False
         return (first, resource.region == "", resource.order, resource.name)
 
     return sorted(found, key=rank)
+
+
+def help_region_has_own(*, language: str, region: str) -> bool:
+    """Is there verified help of the region's own (not only the country's) in this language?"""
+    return (
+        bool(region)
+        and HelpResource.objects.filter(
+            active=True, verified=True, language=language, region=region
+        ).exists()
+    )
+
+
+@dataclass(frozen=True)
+class HelpToCheck:
+    resource: HelpResource
+    lapses_on: datetime.date | None  # None: not verified (never, or its check has lapsed)
+
+
+def help_resources_to_check(*, soon_days: int = 30) -> list[HelpToCheck]:
+    """What someone must call and check: every shown entry that is not verified, then those
+    whose check lapses within `soon_days`, soonest first."""
+    expires = help_check_expires()
+    shown = HelpResource.objects.filter(active=True).order_by("language", "region", "order")
+    unverified = [HelpToCheck(r, None) for r in shown.filter(verified=False)]
+    soon = shown.filter(
+        verified=True, verified_on__lt=expires + datetime.timedelta(days=soon_days)
+    ).order_by("verified_on", "language", "region", "order")
+    lapsing = [
+        HelpToCheck(r, r.verified_on + datetime.timedelta(days=settings.HELP_VERIFY_DAYS))
+        for r in soon
+    ]
+    return unverified + lapsing

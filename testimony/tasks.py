@@ -37,3 +37,11 @@ def erase_expired() -> int:
     from testimony.retention import erase_expired as erase
 
     return erase()
+
+
+@periodic_job(name="testimony.expire_help_checks", time_limit=300)
+def expire_help_checks() -> int:
+    # Beat runs this every HELP_VERIFY_SWEEP_SECONDS.
+    from testimony.help import help_checks_expire
+
+    return help_checks_expire()

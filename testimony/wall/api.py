@@ -17,7 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from testimony import abuse, intake, jsonbody, ratelimit, switches
-from testimony.api import StoryText, StrictSerializer, story_intake_answer
+from testimony.api import (
+    ConsentChoice,
+    RegionChoice,
+    StoryText,
+    StrictSerializer,
+    story_intake_answer,
+)
 from testimony.models import Channel, Consent, Region
 from testimony.wall import feeds, kiosk
 from testimony.wall.screens import screen_id_verify, screen_seen
@@ -41,12 +47,12 @@ def feed(request, slug: str):
     """`GET /api/v1/wall/<installation>/stories/[?after=<cursor>]`"""
     state = feeds.feed_state(slug)
     if state is None:
-        return JsonResponse({"detail": "No such installation."}, status=404)
+        return JsonResponse({"detail": str(NO_SUCH_INSTALLATION)}, status=404)
     cursor = request.GET.get("after", "")
     try:
         page = feeds.feed_page(state, cursor)
     except ValueError:
-        return JsonResponse({"after": ["Not a cursor from this feed."]}, status=400)
+        return JsonResponse({"after": [str(NOT_A_CURSOR)]}, status=400)
     if _matches(request, page.etag):
         response = HttpResponseNotModified()
     else:
@@ -64,6 +70,8 @@ def installations(request):
 
 
 TOO_LARGE = _("The request is too large.")
+NO_SUCH_INSTALLATION = _("No such installation.")
+NOT_A_CURSOR = _("Not a cursor from this feed.")
 SCREEN_REFUSED = _("This screen is not accepted.")
 
 
@@ -75,7 +83,7 @@ def heartbeat(request, slug: str):
     Rate limited per rate key (WALL_HEARTBEAT_RATE_LIMIT)."""
     state = feeds.feed_state(slug)
     if state is None:
-        return JsonResponse({"detail": "No such installation."}, status=404)
+        return JsonResponse({"detail": str(NO_SUCH_INSTALLATION)}, status=404)
     if not ratelimit.hit("wall-heartbeat", request.rate_key, settings.WALL_HEARTBEAT_RATE_LIMIT):
         return JsonResponse({"detail": str(abuse.TOO_MANY_TRIES)}, status=429)
     try:
@@ -177,8 +185,8 @@ class KioskStoryApi(APIView):
 
     class KioskStoryInput(StrictSerializer):
         text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
-        region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
-        consent = serializers.ChoiceField(choices=Consent.choices)
+        region = RegionChoice(choices=Region.choices, required=False, allow_blank=True)
+        consent = ConsentChoice(choices=Consent.choices)
 
     @extend_schema(
         request=KioskStoryInput,

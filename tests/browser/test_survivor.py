@@ -26,9 +26,9 @@ STORIES = {
     ),
     "kk": (
         "Мен көп жыл үндемедім. Бүгін мұны жазып отырмын, басқа бір әйел оқыса екен деймін.",
-        "Өз оқиғаңызды айтыңыз",
+        "Өз әңгімеңізді айтыңыз",
         "Жіберу",
-        "Рақмет. Оқиғаңыз қабылданды.",
+        "Рақмет. Әңгімеңіз қабылданды.",
     ),
 }
 DANGER = "He said he will kill me if I leave. I am writing this while he sleeps."
@@ -43,6 +43,7 @@ def _seeded_helplines(db):
     from django.apps import apps
 
     import_module("testimony.migrations.0002_survivor").seed_help_resources(apps, None)
+    import_module("testimony.migrations.0007_help_resource_verification").verify_seeded(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -203,6 +204,7 @@ def test_the_confirmation_shows_the_regions_helplines(open_page):
         phone="+7 700 111 2233",
         region="astana",
         language="en",
+        verified=True,
     )
     page = open_page()
     page.goto("/en/tell/")
@@ -222,6 +224,7 @@ def test_a_danger_text_puts_emergency_numbers_first(open_page):
         phone="+7 700 111 2233",
         region="astana",
         language="en",
+        verified=True,
     )
     page = open_page()
     page.goto("/en/tell/")
@@ -253,7 +256,7 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("lang", ["en", "kk"])
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_axe_finds_no_violation_on_any_survivor_page(open_page, lang):
     page = open_page()
     found = {}
@@ -265,11 +268,47 @@ def test_axe_finds_no_violation_on_any_survivor_page(open_page, lang):
     page.locator("button[type=submit]").click()
     page.locator("#receipt-code").wait_for()
     found["confirmation"] = axe_violations(page)
+    code = receipt_of(page)
+    page.check("#saved")  # else the page asks before she leaves it
+    page.goto(f"/{lang}/receipt/")
+    page.fill("input[name=receipt]", code)
+    page.locator("button[value=status]").click()
+    page.locator("p.status").wait_for()
+    found["receipt status"] = axe_violations(page)
     page.goto(f"/{lang}/tell/")
     page.locator("button[type=submit]").click()  # empty: the page with an error message
     page.locator("[aria-invalid=true]").wait_for()
     found["tell with an error"] = axe_violations(page)
     assert {page: v for page, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_receipt_page_checks_and_withdraws_with_javascript(open_page, lang):
+    """Its buttons are named "action": the script must still send the form to the page."""
+    from tests.testimony.factories import submitted
+
+    receipt = submitted().receipt
+    page = open_page()
+    page.goto(f"/{lang}/receipt/")
+    page.fill("input[name=receipt]", receipt)
+    page.locator("button[value=status]").click()
+    page.locator("p.status").wait_for()
+    page.locator("main form button").click()  # "Withdraw my story", then confirm
+    page.locator("button.danger").click()
+    page.locator("main h1").filter(
+        has_text={"ru": "отозвана", "kk": "кері алынды"}[lang]
+    ).wait_for()
+    assert Story.objects.get().status == "withdrawn"
+
+
+def test_the_esc_hint_shows_only_where_there_is_an_esc_key(new_page):
+    desktop = new_page()
+    desktop.goto("/en/")
+    assert desktop.locator(".esc-hint").is_visible()
+    phone = new_page(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800})
+    phone.goto("/en/")
+    assert phone.locator("#quick-exit").is_visible()
+    assert not phone.locator(".esc-hint").is_visible()
 
 
 def test_the_tell_page_reflows_at_200_percent_text(open_page):

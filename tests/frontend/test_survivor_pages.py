@@ -26,11 +26,17 @@ def phones_in_order(html: str) -> list[str]:
     return re.findall(r'class="phone">([^<]+)<', html)
 
 
-def test_seed_helplines_exist_in_each_language_and_wait_for_verification():
+def test_seed_helplines_exist_in_each_language_verified_and_say_they_answer_in_kk_and_ru():
+    answers = {
+        "en": "Answers in Kazakh and Russian.",
+        "ru": "Отвечают на казахском и русском языках.",
+        "kk": "Қазақ және орыс тілдерінде жауап береді.",
+    }
     for lang in ("kk", "ru", "en"):
         seeded = HelpResource.objects.filter(language=lang, region="")
         assert sorted(seeded.values_list("phone", flat=True)) == ["102", "111", "112", "150"]
-        assert not seeded.filter(verified=True).exists()
+        assert all(r.verified and r.verified_on for r in seeded)
+        assert all(r.description.endswith(answers[lang]) for r in seeded)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +55,7 @@ def test_the_resources_page_shows_the_chosen_region_first(client):
         phone="+7 700 000 0000",
         region="karaganda",
         language="en",
+        verified=True,
     )
     html = client.get("/en/help/?region=karaganda").content.decode()
     assert phones_in_order(html)[0] == "+7 700 000 0000"
@@ -63,6 +70,7 @@ def test_the_confirmation_shows_the_regions_helplines(client):
         phone="+7 700 000 0000",
         region="karaganda",
         language="en",
+        verified=True,
     )
     html = tell(client, CALM, region="karaganda").content.decode()
     assert "People who can help" in html
@@ -80,6 +88,7 @@ def test_a_danger_text_puts_emergency_numbers_first_with_a_plain_sentence(client
         phone="+7 700 000 0000",
         region="karaganda",
         language="en",
+        verified=True,
     )
     html = tell(client, DANGER, region="karaganda").content.decode()
     assert "If you are in danger right now, call 112." in html
@@ -145,7 +154,7 @@ def test_every_page_has_a_quick_exit_a_neutral_title_and_no_inline_code(
     [
         ("en", "How your anonymity is protected"),
         ("ru", "Как защищена ваша анонимность"),
-        ("kk", "Сіздің анонимдігіңіз қалай қорғалады"),
+        ("kk", "Анонимдігіңіз қалай қорғалады"),
     ],
 )
 def test_the_anonymity_page_says_what_is_kept_and_how_to_clear_history(client, lang, heading):
@@ -183,7 +192,7 @@ def test_the_consent_text_is_honest_before_she_sends(client):
     consent = html[html.index("Before you send") : html.index('type="submit"')]
     assert "may recognise your story even without names" in consent
     assert "may remove names, places" in consent
-    assert "at least half an hour" in consent
+    assert "no sooner than 30 minutes after a moderator approves it" in consent
     assert "withdraw it at any time" in consent
 
 
@@ -212,10 +221,12 @@ def test_survivor_pages_set_no_cookie(client):
 
 
 def test_operators_manage_help_resources_in_the_admin(admin_client):
+    resource = HelpResource.objects.get(phone="112", language="en")
+    resource.verified = False
+    resource.save()
     response = admin_client.get("/admin/testimony/helpresource/?verified__exact=0")
     assert response.status_code == 200
     assert "Emergency services" in response.content.decode()
-    resource = HelpResource.objects.get(phone="112", language="en")
     response = admin_client.post(
         "/admin/testimony/helpresource/",
         {"action": "mark_verified", "_selected_action": [resource.pk]},
@@ -223,3 +234,63 @@ def test_operators_manage_help_resources_in_the_admin(admin_client):
     assert response.status_code == 302
     resource.refresh_from_db()
     assert resource.verified is True
+
+
+EMPTY_STORY = {
+    "en": "Please write your story first.",
+    "ru": "Сначала напишите свою историю.",
+    "kk": "Алдымен әңгімеңізді жазыңыз.",
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_an_empty_story_on_the_tell_page_is_told_in_her_words(client, lang):
+    response = client.post(f"/{lang}/tell/", {"text": "", "token": form_token(client, lang)})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert EMPTY_STORY[lang] in html
+    assert "This field is required" not in html and "Обязательное поле" not in html
+    assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_receipt_page_never_asks_to_press_a_send_button_it_does_not_have(client, lang):
+    data = {"receipt": "AAAAA-BBBBB-CCCCC-DDDDD", "action": "status"}
+    response = client.post(f"/{lang}/receipt/", data, HTTP_SEC_FETCH_SITE="cross-site")
+    html = response.content.decode()
+    assert response.status_code == 403
+    for send in ("“Send”", "«Отправить»", "«Жіберу»"):
+        assert send not in html
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_no_page_promises_that_nobody_will_know(client, lang):
+    for path in (f"/{lang}/", f"/{lang}/tell/", f"/kiosk/?lang={lang}"):
+        html = client.get(path).content.decode()
+        for promise in ("Nobody will know", "Никто не узнает", "ешкім білмейді"):
+            assert promise not in html, path
+
+
+@pytest.mark.parametrize(
+    ("lang", "address", "home"),
+    [("en", "IP address", "your address"), ("ru", "IP-адрес", "ваш адрес"), ("kk", "IP", "")],
+)
+def test_the_address_we_do_not_keep_is_the_internet_one(client, lang, address, home):
+    for path in (f"/{lang}/", f"/{lang}/tell/"):
+        html = client.get(path).content.decode()
+        assert address in html, path
+        if home:
+            assert home not in html.lower(), path
+    kk = client.get("/kk/").content.decode()
+    assert "IP мекенжайыңызды" in kk and " мекенжайыңызды және" not in kk
+
+
+def test_the_regions_show_button_and_the_label_policy_are_translated_apart():
+    import polib
+    from django.conf import settings
+
+    po = polib.pofile(f"{settings.BASE_DIR}/locale/ru/LC_MESSAGES/django.po")
+    shows = {e.msgctxt: e.msgstr for e in po if e.msgid == "Show" and not e.obsolete}
+    assert set(shows) == {"help resources of a region", "content-warning policy of a label"}
+    assert shows["help resources of a region"] == "Показать"
+    assert shows["content-warning policy of a label"] == "Показывать"

@@ -24,7 +24,11 @@ def send(client, lang="en", **fields):
 
 @pytest.mark.parametrize(
     ("lang", "heading"),
-    [("en", "Tell your story"), ("ru", "Расскажите свою историю"), ("kk", "Өз оқиғаңызды айтыңыз")],
+    [
+        ("en", "Tell your story"),
+        ("ru", "Расскажите свою историю"),
+        ("kk", "Өз әңгімеңізді айтыңыз"),
+    ],
 )
 def test_tell_page_speaks_each_language(client, lang, heading):
     response = client.get(f"/{lang}/tell/")
@@ -119,7 +123,7 @@ def test_receipt_page_shows_status_and_withdraws_after_confirmation(client):
     html = send(client).content.decode()
     receipt = re.search(r'id="receipt-code"[^>]*>([^<]+)<', html).group(1)
     status = client.post("/en/receipt/", {"receipt": receipt.lower(), "action": "status"})
-    assert "waiting to be read" in status.content.decode()
+    assert "waiting for a moderator to read it" in status.content.decode()
     ask = client.post("/en/receipt/", {"receipt": receipt, "action": "withdraw"})
     assert "cannot be undone" in ask.content.decode()
     assert Story.objects.get().status == "received"  # nothing happens before she confirms
@@ -138,4 +142,4 @@ def test_the_receipt_page_never_reads_a_code_from_the_url(client):
     html = send(client).content.decode()
     receipt = re.search(r'id="receipt-code"[^>]*>([^<]+)<', html).group(1)
     response = client.get(f"/en/receipt/?receipt={receipt}")
-    assert "waiting to be read" not in response.content.decode()
+    assert "waiting for a moderator to read it" not in response.content.decode()

@@ -20,6 +20,9 @@ STAFF_TEMPLATE_DIRS = {"moderate", "moderation"}
 PYTHON_SOURCES = [
     "frontend/views.py",
     "frontend/forms.py",
+    "frontend/kiosk.py",
+    "frontend/wall.py",
+    "frontend/wording.py",
     "testimony/models.py",
     "testimony/api.py",
     "testimony/abuse.py",

@@ -169,3 +169,30 @@ def test_the_demo_installation_gets_sensible_defaults():
     assert demo.on_web and set(demo.languages) == {"kk", "ru", "en"}
     assert demo.label_policy["sexual-violence"] == "exclude"
     assert all(demo.helplines[code] for code in ("kk", "ru", "en"))
+
+
+def test_the_demo_wall_shows_111_for_adults_not_150():
+    from testimony.management.commands.seed_demo import OLD_HELPLINES
+
+    call_command("seed_demo")
+    demo = Installation.objects.get(slug="demo")
+    assert all("111" in text and "150" not in text for text in demo.helplines.values())
+    # A demo seeded by an earlier version gets the new line once; an operator's own stays.
+    demo.helplines = OLD_HELPLINES
+    demo.save()
+    call_command("seed_demo")
+    demo.refresh_from_db()
+    assert all("111" in text for text in demo.helplines.values())
+    demo.helplines = {"en": "Our own line: 8 800 000 00 00"}
+    demo.save()
+    call_command("seed_demo")
+    demo.refresh_from_db()
+    assert demo.helplines == {"en": "Our own line: 8 800 000 00 00"}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_no_screen_promises_that_nobody_will_know(client, lang):
+    call_command("seed_demo")
+    page = client.get("/wall/demo/").content.decode()
+    for promise in ("Nobody will know", "Никто не узнает", "ешкім білмейді"):
+        assert promise not in page

@@ -242,6 +242,27 @@ def test_a_decision_through_the_form_schedules_and_opens_the_next(verified_clien
     assert response["Location"].startswith(f"/moderate/stories/{second.id}/")
 
 
+@pytest.mark.parametrize(
+    ("consent", "said", "never"),
+    [
+        ("wall", "It will appear on the wall after a random delay.", "never shown"),
+        ("private", "It is private: it is counted, never shown.", "appear on the wall"),
+    ],
+)
+def test_the_moderator_is_told_what_an_approval_does_for_the_stories_consent(
+    verified_client, moderator, consent, said, never
+):
+    client = verified_client(moderator)
+    story = screened(consent=consent)
+    client.get(f"/moderate/stories/{story.id}/")
+    client.post(
+        f"/moderate/stories/{story.id}/decide/",
+        {"action": "approve", "version": story.version, "redactions": "[]"},
+    )
+    shown = client.get("/moderate/").content.decode()
+    assert said in shown and never not in shown
+
+
 def test_a_stale_form_answers_409_and_changes_nothing(verified_client, moderator):
     client = verified_client(moderator)
     story = screened()

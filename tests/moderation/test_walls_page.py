@@ -110,3 +110,25 @@ def test_a_report_shows_in_the_leads_queue_and_links_to_the_walls_page(client, a
     if allowed:
         client.post("/moderate/wall/", {"action": "keep", "story": str(story.id)})
         assert "The public reported" not in client.get("/moderate/").content.decode()
+
+
+def test_the_walls_page_lists_the_help_resources_to_check(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from testimony.models import HelpResource
+
+    HelpResource.objects.create(
+        name="Never checked", kind="crisis-centre", phone="+7 700 000 0000", language="en"
+    )
+    lapsing = timezone.localdate() - datetime.timedelta(days=175)  # of 180
+    HelpResource.objects.filter(phone="112", language="en").update(verified_on=lapsing)
+    lead(client)
+    html = client.get("/moderate/wall/").content.decode()
+    listed = html[html.index('id="help-to-check"') :]
+    assert "Never checked" in listed and "not verified: hidden from survivors" in listed
+    assert "Emergency services" in listed and "to check again before" in listed
+    HelpResource.objects.update(verified=True, verified_on=timezone.localdate())
+    html = client.get("/moderate/wall/").content.decode()
+    assert "Every help resource is verified." in html

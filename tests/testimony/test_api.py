@@ -69,6 +69,32 @@ def test_errors_speak_the_requested_language(api):
     assert "таңба" in response.json()["text"][0]
 
 
+EMPTY = {
+    "en": "Please write your story first.",
+    "ru": "Сначала напишите свою историю.",
+    "kk": "Алдымен әңгімеңізді жазыңыз.",
+}
+NO_CONSENT = {
+    "en": "Please choose who may read your story.",
+    "ru": "Выберите, кто может прочитать вашу историю.",
+    "kk": "Әңгімеңізді кім оқи алатынын таңдаңыз.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+@pytest.mark.parametrize("body", [{"consent": "wall"}, {"text": "", "consent": "wall"}])
+def test_an_empty_story_is_told_in_her_words_not_the_frameworks(api, lang, body):
+    response = api(STORIES, body, HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 400
+    assert response.json()["text"] == [EMPTY[lang]]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_a_missing_consent_is_told_in_her_words(api, lang):
+    response = api(STORIES, {"text": GOOD["text"]}, HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.json()["consent"] == [NO_CONSENT[lang]]
+
+
 def test_same_idempotency_key_returns_same_receipt(api):
     first = api(STORIES, GOOD, HTTP_IDEMPOTENCY_KEY="retry-1").json()
     second = api(STORIES, GOOD, HTTP_IDEMPOTENCY_KEY="retry-1").json()

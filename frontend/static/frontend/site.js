@@ -65,16 +65,22 @@
     return new URLSearchParams(data);
   }
 
+  // The attribute, not form.action: a field named "action" (the receipt page's buttons)
+  // shadows that property, and the form would be sent to ".../[object RadioNodeList]".
+  function formTarget(form) {
+    return new URL(form.getAttribute("action") || window.location.href, window.location.href).href;
+  }
+
   window.untoldSubmit = function (form, submitter) {
     var method = (form.getAttribute("method") || "get").toLowerCase();
     var body = formBody(form, submitter);
     if (method === "get") {
-      var url = new URL(form.action, window.location.href);
+      var url = new URL(formTarget(form));
       url.search = body.toString();
       window.location.replace(url.href);
       return Promise.resolve();
     }
-    return fetch(form.action, {
+    return fetch(formTarget(form), {
       method: "POST",
       body: body,
       credentials: "omit",

@@ -28,8 +28,10 @@
   };
   var NAMES = { kk: "ҚАЗ", ru: "РУС", en: "ENG", sym: "123" };
 
-  function Keyboard(root) {
+  // labels: the keys' names for a screen reader, in the page's language (frontend/kiosk.py).
+  function Keyboard(root, labels) {
     this.root = root;
+    this.labels = labels || {};
     this.layout = "en";
     this.shift = false;
     this.target = null;
@@ -64,15 +66,16 @@
     });
     var bottom = document.createElement("div");
     bottom.className = "kb-row";
-    bottom.appendChild(this.key("⇧", { action: "shift", label: "Shift", pressed: this.shift }));
+    var labels = this.labels;
+    bottom.appendChild(this.key("⇧", { action: "shift", label: labels.shift || "Shift", pressed: this.shift }));
     ["kk", "ru", "en", "sym"].forEach(function (name) {
-      bottom.appendChild(self.key(NAMES[name], { layout: name, pressed: self.layout === name }));
+      bottom.appendChild(self.key(NAMES[name], { layout: name, label: labels[name], pressed: self.layout === name }));
     });
     bottom.appendChild(this.key(",", { char: "," }));
-    bottom.appendChild(this.key("␣", { char: " ", label: "Space", wide: true }));
+    bottom.appendChild(this.key("␣", { char: " ", label: labels.space || "Space", wide: true }));
     bottom.appendChild(this.key(".", { char: "." }));
-    bottom.appendChild(this.key("⌫", { action: "backspace", label: "Backspace" }));
-    bottom.appendChild(this.key("↵", { char: "\n", label: "Enter" }));
+    bottom.appendChild(this.key("⌫", { action: "backspace", label: labels.backspace || "Backspace" }));
+    bottom.appendChild(this.key("↵", { char: "\n", label: labels.enter || "Enter" }));
     root.appendChild(bottom);
   };
 

@@ -8,7 +8,7 @@
   var config = JSON.parse(document.getElementById("kiosk-config").textContent);
   var $ = function (id) { return document.getElementById(id); };
   var screens = ["setup", "welcome", "closed", "tell", "sent"];
-  var keyboard = new window.UntoldKeyboard($("keyboard"));
+  var keyboard = new window.UntoldKeyboard($("keyboard"), config.keys);
   var current = "welcome";
   var lastActivity = Date.now();
   var receipt = null;
@@ -70,7 +70,8 @@
     var left = Math.ceil(config.idle + config.countdown - idle);
     if (left <= 0) { wipe(); return; }
     $("still-there").hidden = false;
-    $("countdown").textContent = left + " " + $("w-seconds").textContent;
+    var words = config.countdown_words;
+    $("countdown").textContent = words[Math.min(left, words.length - 1)];
   }
   setInterval(idleCheck, 200);
 

@@ -3,6 +3,14 @@ from django.core.management.base import BaseCommand
 
 from testimony.models import Installation
 
+# What earlier versions seeded (150, the children's helpline): replaced by the current text.
+OLD_HELPLINES = {
+    "kk": "Төтенше жағдайда: 112. Полиция: 102. Сенім телефоны: 150 (тегін, тәулік бойы).",
+    "ru": "В экстренной ситуации: 112. Полиция: 102. Телефон доверия: 150 "
+    "(бесплатно, круглосуточно).",
+    "en": "In an emergency: 112. Police: 102. Helpline: 150 (free, day and night).",
+}
+
 # Sensible defaults for a screen in a public hall. Check the helplines before any real use.
 DEMO = {
     "name": "Untold demo",
@@ -16,11 +24,14 @@ DEMO = {
         "self-harm": "warn",
         "physical-violence": "show",
     },
+    # 111 (families, women and children) is the adults' helpline; 150 is for children.
     "helplines": {
-        "kk": "Төтенше жағдайда: 112. Полиция: 102. Сенім телефоны: 150 (тегін, тәулік бойы).",
-        "ru": "В экстренной ситуации: 112. Полиция: 102. Телефон доверия: 150 "
+        "kk": "Төтенше жағдайда: 112. Полиция: 102. Отбасыларға, әйелдер мен балаларға көмек: "
+        "111 (тегін, тәулік бойы).",
+        "ru": "В экстренной ситуации: 112. Полиция: 102. Помощь семьям, женщинам и детям: 111 "
         "(бесплатно, круглосуточно).",
-        "en": "In an emergency: 112. Police: 102. Helpline: 150 (free, day and night).",
+        "en": "In an emergency: 112. Police: 102. Help for families, women and children: 111 "
+        "(free, day and night).",
     },
     "on_web": True,
 }
@@ -38,4 +49,7 @@ class Command(BaseCommand):
             for field, value in DEMO.items():
                 setattr(installation, field, value)
             installation.save()
+        elif installation.helplines == OLD_HELPLINES:
+            installation.helplines = DEMO["helplines"]
+            installation.save(update_fields=["helplines"])
         self.stdout.write("demo installation " + ("created" if created else "already there"))

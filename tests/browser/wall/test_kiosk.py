@@ -120,3 +120,23 @@ def test_a_touch_during_the_countdown_keeps_her_story(open_page):
     page.click("#here")
     page.wait_for_selector("#still-there", state="hidden")
     assert page.input_value("#story-text") == "ok"
+
+
+@pytest.mark.parametrize(
+    ("lang", "backspace", "layout_name", "countdown"),
+    [
+        ("ru", "Стереть последнюю букву", "Казахские буквы", "Всё будет стёрто через"),
+        ("kk", "Соңғы әріпті өшіру", "Қазақ әріптері", "секундтан кейін өшіріледі"),
+    ],
+)
+def test_the_keys_and_the_countdown_speak_the_kiosk_language(
+    open_page, lang, backspace, layout_name, countdown
+):
+    page = open_page(f"/kiosk/?lang={lang}&idle=1&countdown=30")
+    register(page)
+    page.click("#start")
+    page.wait_for_selector("#keyboard", state="visible")
+    assert page.get_attribute("#keyboard button[data-action=backspace]", "aria-label") == backspace
+    assert page.get_attribute("#keyboard button[data-layout=kk]", "aria-label") == layout_name
+    page.wait_for_selector("#still-there", state="visible")
+    assert countdown in page.inner_text("#countdown")

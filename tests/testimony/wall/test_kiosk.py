@@ -201,3 +201,25 @@ def test_an_admin_policy_edit_reaches_the_feed(admin_client, client):
         },
     )
     assert client.get("/api/v1/wall/hall/stories/").json()["stories"] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "Please write your story first."),
+        ("ru", "Сначала напишите свою историю."),
+        ("kk", "Алдымен әңгімеңізді жазыңыз."),
+    ],
+)
+@pytest.mark.parametrize("text", ["", None])
+def test_an_empty_story_at_the_kiosk_is_told_in_her_words(api, registered, language, words, text):
+    body = {"consent": "wall"} if text is None else {"text": text, "consent": "wall"}
+    response = api(
+        "/api/v1/kiosk/stories/",
+        body,
+        HTTP_X_KIOSK_DEVICE=registered,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    assert response.json()["text"] == [words]
+    assert not Story.objects.exists()
