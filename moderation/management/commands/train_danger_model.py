@@ -43,6 +43,7 @@ PRIOR_STORIES = 300  # how many stories the shared threshold counts for against 
 URGENT_PRECISION = 0.8  # in an urgent story, a sentence's finding is high from this precision
 GROUPS = ("kk", "ru", "en", "latin")
 RULED = danger_model.STORY_FEATURES.index("the model on the strongest sentence a rule flagged")
+JOKE = danger_model.STORY_FEATURES.index("laughter or a joke")
 # Compared, not shipped: the story's cue kinds as story features of their own.
 CONTEXT = ("child", "night", "tonight", "now", "fear", "where", "know", "follow", "future",
            "pregnant", "me", "you", "say", "weapon", "kill", "harm", "threat", "self", "nowhere",
@@ -175,6 +176,9 @@ class Config:
     whole_story: bool = True
     per_language: bool = True  # a threshold per language and script, or one shared
     context: bool = False  # the story's cue kinds (a child, tonight...) as story features too
+    guard: bool = True  # a rule's finding the sentence model reads as surely as a high one: urgent
+    guard_per_language: bool = True  # ...kept in a language only where it helped out of fold
+    joke: bool = True  # laughter or a joke in the story as a story feature
 
 
 SHIPPED = Config("  + the whole story read at once (shipped)")
@@ -318,6 +322,8 @@ class Trainer:
             sentences = self.data.sentences[story]
             scores = [None if self.quiet[j] else float(logits[j]) for j in self.sentences_of[story]]
             row = danger_model.story_features(sentences, scores, float(story_logits[r]))
+            if not config.joke:
+                row[JOKE] = 0.0
             if config.context:
                 cues = frozenset().union(*(s.cues for s in sentences)) if sentences else set()
                 row += [float(kind in cues) for kind in CONTEXT]
@@ -383,17 +389,26 @@ class Trainer:
         thresholds = story_thresholds(oof, y, self.groups[stories], config.per_language)
         rows = self.sentence_stories(stories)
         sentence = sentence_thresholds(logits[rows], self.y_sentence[rows], self.quiet[rows])
-        return Fitted(config, fitted, model, thresholds, sentence, logits)
+        guard = dict.fromkeys((*GROUPS, "other"), config.guard)
+        if config.guard and config.guard_per_language:
+            cut = np.array([thresholds.get(g, thresholds["other"]) for g in self.groups[stories]])
+            guard = guard_groups(oof < cut, x[:, RULED] >= sentence[1], y, self.groups[stories])
+        return Fitted(config, fitted, model, thresholds, sentence, logits, guard)
 
     def apply(self, fitted: "Fitted", stories):
         """(the story model's probability, and whether a rule's finding is confirmed by the
-        sentence model as surely as a high finding: urgent whatever the story model says)."""
+        sentence model as surely as a high finding, in a language where the guard is kept:
+        urgent whatever the story model says)."""
+        np = self.np
         rows, logits, story = self.score_text(fitted.text, stories)
         all_logits = self.np.zeros(len(self.quiet))
         all_logits[rows] = logits
         x = self.story_matrix(fitted.config, stories, all_logits, story)
-        confirmed = x[:, RULED] >= fitted.sentence[1]
-        return self.story_scores(fitted.config, x, fitted.story), confirmed
+        p = self.story_scores(fitted.config, x, fitted.story)
+        guarded = np.array(
+            [fitted.guard.get(g, fitted.guard["other"]) for g in self.groups[stories]]
+        )
+        return p, (x[:, RULED] >= fitted.sentence[1]) & guarded
 
     def cross_validate(self, config: Config, splits, key: str):
         """Each story judged by a model and thresholds trained without its fold."""
@@ -454,6 +469,20 @@ class Fitted:
     thresholds: dict[str, float]
     sentence: tuple  # sentence_thresholds: (shown, high, recall, precision, high recall)
     logits: object  # out-of-fold sentence logits
+    guard: dict = field(default_factory=dict)  # per script group: is the guard kept there
+
+
+def guard_groups(under, confirmed, y, groups) -> dict[str, bool]:
+    """Per language and script, whether the guard (a rule's finding the sentence model confirms
+    makes the story urgent) is kept: out of fold, the stories it alone makes urgent there, those
+    the story model left under the threshold, must be danger at least as often as calm. Kept
+    where it made none urgent either way (it is a safety net), and for other text."""
+    out = {"other": True}
+    lifted = under & confirmed
+    for group in GROUPS:
+        mask = lifted & (groups == group)
+        out[group] = bool((mask & y).sum() >= (mask & ~y).sum())
+    return out
 
 
 def _between(p, y) -> float:
@@ -643,6 +672,7 @@ class Command(BaseCommand):
             "threshold": shown,
             "urgent_threshold": urgent,
             "story_thresholds": fitted.thresholds,
+            "guard": fitted.guard,
             "cross_validation": figures,
             "story_model": {
                 "features": list(danger_model.STORY_FEATURES),
