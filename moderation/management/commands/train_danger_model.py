@@ -181,20 +181,33 @@ class Config:
     joke: bool = True  # laughter or a joke in the story as a story feature
 
 
-SHIPPED = Config("  + the whole story read at once (shipped)")
+BEFORE = ("char", "word", "cue")  # the blocks before the Kazakh one
+SHIPPED = Config("  + the guard kept per language (shipped)")
 COMPARED = (
     Config(
-        "calibrated rule: a rule, or the strongest sentence (char only)", ("char",), story="rule"
+        "calibrated rule: a rule, or the strongest sentence (char only)",
+        ("char",),
+        story="rule",
+        guard_per_language=False,
+        joke=False,
     ),
-    Config("LR sentences, char n-grams only; LR story model", ("char",), whole_story=False),
-    Config("LR sentences, char + word + cue; LR story model", whole_story=False),
+    Config(
+        "as shipped before: char + word + cue, whole story, one guard",
+        BEFORE,
+        guard_per_language=False,
+        joke=False,
+    ),
+    Config("  + the Kazakh block (negation, tense, stems, jokes)", guard_per_language=False,
+           joke=False),
+    Config("  + laughter or a joke as a story feature", guard_per_language=False),
     SHIPPED,
+    Config("  no guard at all", guard=False),
     Config("  one shared threshold instead of one per language", per_language=False),
     Config("  + the story's context cues as story features", context=True),
     Config("  + Russian lemmas and tense (pymorphy3)", (*danger_model.BLOCKS, "lemma")),
     Config("  linear SVM sentences instead of LR", sentence="svm"),
     Config("  gradient-boosted trees story model instead of LR", story="gbt"),
-)
+)  # fmt: skip
 
 
 class Trainer:
