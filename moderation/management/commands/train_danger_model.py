@@ -452,19 +452,31 @@ class Trainer:
 
         return list(GroupKFold(FOLDS).split(self.files, self.y_story, self.files))
 
-    def triage(self, urgent) -> dict[str, tuple[float, float, int, int]]:
+    def newest_set_splits(self, count: int = 3):
+        """Each of the newest held-out sets left out in turn (trained on everything else), the
+        closest the training data comes to a set written blind by new writers."""
+        numbers = sorted({n for name in self.data.files if (n := _number(name))})[-count:]
+        stories = self.np.arange(len(self.files))
+        out = []
+        for number in numbers:
+            held = self.np.array([name.startswith(_prefix(number)) for name in self.data.files])
+            out.append((stories[~held], stories[held]))
+        return numbers, out
+
+    def triage(self, urgent, mask=None) -> dict[str, tuple[float, float, int, int]]:
         """Per language and Latin script: (danger urgent, calm urgent, danger, calm)."""
         np = self.np
         languages = np.array(self.data.languages)
         out = {}
+        within = np.ones(len(urgent), bool) if mask is None else mask
         for group in REPORT_GROUPS:
             if group == "all":
-                mask = np.ones(len(urgent), bool)
+                chosen = np.ones(len(urgent), bool)
             elif group == "latin":
-                mask = np.array(self.data.latin)
+                chosen = np.array(self.data.latin)
             else:
-                mask = languages == group
-            d, c = mask & self.y_story, mask & ~self.y_story
+                chosen = languages == group
+            d, c = chosen & within & self.y_story, chosen & within & ~self.y_story
             out[group] = (
                 float(urgent[d].mean()) if d.any() else 0.0,
                 float(urgent[c].mean()) if c.any() else 0.0,
@@ -623,6 +635,8 @@ class Command(BaseCommand):
         )
 
     def compare(self, trainer: Trainer) -> dict:
+        import numpy as np
+
         out = self.stdout
         splits = trainer.story_splits()
         out.write(
@@ -650,6 +664,22 @@ class Command(BaseCommand):
             "writer's batch was trained on), AUC "
             f"{_auc(trainer.y_story, probability):.3f}:\n  {_row(triage)}\n"
         )
+        numbers, splits = trainer.newest_set_splits()
+        held = np.zeros(len(trainer.files), bool)
+        for _, test in splits:
+            held[test] = True
+        out.write(
+            f"Each of held-out sets {', '.join(map(str, numbers))} left out in turn (trained on "
+            "everything else; these sets have been read, so this is no blind measure):"
+        )
+        for config in (COMPARED[1], SHIPPED):
+            urgent, _ = trainer.cross_validate(config, splits, "newest")
+            triage = trainer.triage(urgent, held)
+            out.write(f"  {config.name.strip():<64} {_row(triage)}")
+            if config is SHIPPED:
+                figures["newest_sets_left_out"] = {
+                    g: [round(v, 3) for v in t[:2]] for g, t in triage.items()
+                }
         return figures
 
     def serialise(self, trainer, fitted: Fitted, files, shown, urgent, figures) -> dict:
