@@ -215,6 +215,7 @@ _JOKE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def kazakh_stem(word: str) -> str:
     """A folded Kazakh word with its endings taken off, at most three, keeping three letters:
     өлтіремін, öltiremin and oltiremin meet at "oltir"; қамап, қамады at "kama"."""
