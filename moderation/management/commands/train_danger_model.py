@@ -4,20 +4,23 @@ Needs scikit-learn (a development dependency). Reads the labelled stories in tes
 way the screener reads them (`danger.read`), every set except the blind ones (`blind_sets`): a
 sentence is "danger" when it overlaps a labelled danger span, a story when it has one.
 
-1. The sentence classifier (danger_model: character n-grams, folded words, cue kinds).
+1. The sentence classifier (danger_model: character n-grams, folded words, cue kinds, Kazakh
+   morphology and jokes).
 2. Its scores, out of fold (five folds of whole stories), feed the story model with the rules'
    findings and the context (danger_model.story_features); the whole story's features read at
    once add one more score.
 3. The story thresholds, per language and script, from the story model's out-of-fold
    probabilities: midway between the highest threshold that keeps 0.9 of danger stories urgent
    and the lowest that keeps at most 0.15 of calm stories urgent (where the two cross, the
-   first: danger goes first), drawn towards the shared value as much as 300 stories would.
+   first: danger goes first), drawn towards the shared value as much as 300 stories would;
+   and per language whether the guard (a rule's finding the sentence model confirms) is kept.
 
 Before writing data/danger_model.json it prints a comparison (skip it with --no-compare), each
 line cross-validated from scratch (every model and threshold chosen again inside each fold):
 model families (logistic regression against a linear SVM for sentences, against gradient-
 boosted trees for the story) and feature sets, then the shipped model's figures per language
-and Latin script, grouped by story and grouped by writer.
+and Latin script, grouped by story, grouped by writer, and with each of the newest held-out sets
+left out in turn (against the model as it shipped before the Kazakh block).
 """
 
 import json
