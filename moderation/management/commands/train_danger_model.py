@@ -707,9 +707,9 @@ class Command(BaseCommand):
         scaler, logistic = fitted.story.steps[0][1], fitted.story.steps[1][1]
         return {
             "about": "Danger: a sentence classifier (logistic regression over character "
-            "n-grams, folded words and cue kinds, TF-IDF per block) and a story model "
-            "(logistic regression over danger_model.STORY_FEATURES). Written by `manage.py "
-            "train_danger_model`.",
+            "n-grams, folded words, cue kinds and Kazakh morphology, TF-IDF per block) and a "
+            "story model (logistic regression over danger_model.STORY_FEATURES). Written by "
+            "`manage.py train_danger_model`.",
             "trained_on": [p.name for p in files],
             "stories": len(trainer.data.files),
             "sentences": len(trainer.data.labels),
