@@ -211,6 +211,12 @@ _KK_ENDINGS = tuple(
     )
 )
 _KK_SCRIPT = frozenset(("kk", "latin"))
+# "To die of" something, Kazakh's figure of speech: ыстықтан өлдік "we died of the heat",
+# күлкіден өле жаздадым "I nearly died laughing", күліп өлдім; a noun in the ablative or a
+# converb, then a form of өл- ("die"; not өлтір-, "kill", nor ол "he").
+_KK_ABLATIVE = re.compile(r"^..+(?:tan|ten|dan|den|nan|nen)$")
+_KK_CONVERB = re.compile(r"^..+p$")
+_KK_DIE = re.compile(r"^ol(?:di|dim|dik|din|e|esin|emin|emiz|edi|ip|gen|gim|mei|sem)\w*$")
 _JOKE = re.compile(
     r"\){2,}|[😂🤣😅😆🙈😁😄😜]|\bкүл(?:іп|дім|дік|ем|кі|еді|ді|ген|гім|діріп)|\bkül(?:ip|dim|em|ki)"
     r"|әзіл|äzil|\bшут|\bшуч|смеш|смея|смех|прикол|\bjok(?:e|ed|es|ing)\b|kidding|laugh",
@@ -233,8 +239,8 @@ def kazakh_stem(word: str) -> str:
 
 
 def morph_features(text: str, folded: list[str] | None = None) -> list[str]:
-    """Kazakh negation (after the verb and inside it), conditionals, the told past, stems; and
-    laughter or a joke in any language ("))", "әзілдеп", "шучу", "joking")."""
+    """Kazakh negation (after the verb and inside it), conditionals, the told past, "dying of"
+    something, stems; and laughter or a joke in any language ("))", "әзілдеп", "шучу")."""
     out = ["k:joke"] if _JOKE.search(text) else []
     if script_group(text) not in _KK_SCRIPT:
         return out
@@ -260,6 +266,10 @@ def morph_features(text: str, folded: list[str] | None = None) -> list[str]:
                 out.append("k:if_not")
             continue
         out.append(f"k:s_{stem}")
+        if i and _KK_DIE.match(word) and not word.startswith("oltir"):
+            before = folded[i - 1]
+            if _KK_ABLATIVE.match(before) or _KK_CONVERB.match(before):
+                out.append("k:die_of")
         if _KK_CONDITIONAL.match(word) and len(word) >= 5:
             out.append("k:if")
         if _KK_HABITUAL.match(word):

@@ -250,6 +250,22 @@ def test_kazakh_negation_and_tense_are_read_alike_in_every_script(scripts, expec
 
 
 @pytest.mark.parametrize(
+    ("text", "idiom"),
+    [
+        ("Ыстықтан өлдік қой бүгін.", True),  # "we died of the heat"
+        ("ystyqtan oldik goi bugin", True),
+        ("Күлкіден өле жаздадым.", True),  # "I nearly died laughing"
+        ("Men külip öldim.", True),
+        ("Ол мені өлтіремін деді.", False),  # "kill", not "die"
+        ("Ол келіп, ол кетті.", False),  # ол, "he"
+        ("Әжем былтыр өлді.", False),  # a death told plainly, not a figure of speech
+    ],
+)
+def test_kazakhs_dying_of_something_is_marked_as_a_figure_of_speech(text, idiom):
+    assert ("k:die_of" in danger_model.morph_features(text)) is idiom
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Он не тронет детей, он обещал.",
