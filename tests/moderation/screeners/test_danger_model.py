@@ -333,3 +333,28 @@ def test_the_guard_is_kept_in_a_language_only_where_it_found_danger_as_often_as_
     assert guard["kk"] is kept
     assert guard["en"] is True and guard["other"] is True
     assert set(guard) == {*train_danger_model.GROUPS, "other"}
+
+
+def test_each_of_the_newest_held_out_sets_is_left_out_in_turn():
+    files = [
+        "screening_eval_kk.txt",
+        "screening_holdout_kk.txt",
+        "screening_holdout5_kk.txt",
+        "screening_holdout6_ru.txt",
+        "screening_holdout6_kk.txt",
+        "screening_holdout7_en.txt",
+    ]
+    data = train_danger_model.Data(
+        files=files,
+        languages=["kk"] * len(files),
+        latin=[False] * len(files),
+        groups=["kk"] * len(files),
+        danger=[True, False] * 3,
+        sentences=[[] for _ in files],
+    )
+    numbers, splits = train_danger_model.Trainer(data).newest_set_splits()
+    assert numbers == [5, 6, 7]
+    for number, (train, test) in zip(numbers, splits, strict=True):
+        prefix = f"screening_holdout{number}_"
+        assert {files[i] for i in test} == {f for f in files if f.startswith(prefix)}
+        assert sorted([*train, *test]) == list(range(len(files)))
