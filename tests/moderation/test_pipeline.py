@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import OperationalError
 
 from moderation import screeners
-from moderation.models import Finding, ScreeningWord, SignatureBand, StorySignature
+from moderation.models import Finding, ScreeningWord, Severity, SignatureBand, StorySignature
 from moderation.screening import _count_attempt, story_screen
 from moderation.tasks import screen_story
 from testimony.models import AuditEvent, Status, Story
@@ -51,8 +51,10 @@ def test_a_plain_story_goes_to_pending_not_urgent():
 def test_danger_makes_the_story_urgent():
     story = screened(STORY + " Вчера он сказал, что убьёт меня, если я расскажу.")
     assert story.status == Status.PENDING and story.urgent
-    danger = Finding.objects.get(story=story, screener="danger")
+    # The threat is the rule's finding; the model may show another sentence as possible danger.
+    danger = Finding.objects.get(story=story, screener="danger", kind="threat")
     assert story.text[danger.start : danger.end] == "убьёт меня"
+    assert danger.severity == Severity.HIGH
 
 
 def test_strong_abuse_is_held():

@@ -19,8 +19,13 @@ SETS = (
         "screening_holdout6_",
     ),
     (
-        "held-out set 7 (written blind after the story-level model: the measure)",
+        "held-out set 7 (written blind after the story-level model, measured untouched, "
+        "then trained on)",
         "screening_holdout7_",
+    ),
+    (
+        "held-out set 8 (written blind after Kazakh calm stories were worked on: the measure)",
+        "screening_holdout8_",
     ),
 )
 

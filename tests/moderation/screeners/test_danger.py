@@ -310,20 +310,55 @@ def test_danger_told_in_a_story_makes_it_urgent_in_every_language_and_script(tex
     assert high and all(0 <= f.start < f.end <= len(text) for f in high)
 
 
-def test_a_rule_the_sentence_model_confirms_is_urgent_whatever_the_story_model_says(monkeypatch):
-    """A story model trained on some hundred stories does not get to talk away a threat that a
-    rule names and the sentence model reads as surely as a high finding; a rule it reads
-    weakly (a figure of speech) is left to the story model."""
+GUARDED = [
+    ("Эти феминистки всё выдумывают ради грантов. А мой брат сказал, что убьёт меня.", "убьёт"),
+    ("Бұл әйелдер бәрін ойдан шығарады. Ал ағам кеше мені өлтіремін деді.", "өлтіремін"),
+    ("These feminists make it all up for grants. And my brother said he will kill me.", "kill"),
+    ("Eti feministki vsyo vydumyvayut. A moi brat skazal, chto ub'yot menya.", "ub'yot"),
+]
+
+
+@pytest.mark.parametrize(("threat", "word"), GUARDED)
+def test_a_rule_the_sentence_model_confirms_is_urgent_whatever_the_story_model_says(
+    monkeypatch, threat, word
+):
+    """Where the guard is kept, a story model trained on some hundred stories does not get to
+    talk away a threat that a rule names and the sentence model reads as surely as a high
+    finding; a rule it reads weakly (a figure of speech) is left to the story model."""
     learned = danger_model.model()
     never = {group: 1.01 for group in learned.story_thresholds}
-    monkeypatch.setattr(danger_model, "model", lambda: replace(learned, story_thresholds=never))
-    threat = "Эти феминистки всё выдумывают ради грантов. А мой брат сказал, что убьёт меня."
-    findings = danger.screen(threat, "ru")
+    guard = dict.fromkeys(learned.story_thresholds, True)
+    monkeypatch.setattr(
+        danger_model,
+        "model",
+        lambda: replace(learned, story_thresholds=never, guard=guard),
+    )
+    findings = danger.screen(threat, "")
     assert route(findings)[1]
-    (high,) = [f for f in findings if f.severity == Severity.HIGH]
-    assert "убьёт" in threat[high.start : high.end]
+    high = [f for f in findings if f.severity == Severity.HIGH]
+    assert any(word in threat[f.start : f.end] for f in high)
     idiom = "My coach is going to kill me for skipping practice again lol."
     assert not route(danger.screen(idiom, "en"))[1]
+
+
+@pytest.mark.parametrize(("threat", "word"), GUARDED)
+def test_where_the_guard_is_dropped_the_story_model_decides(monkeypatch, threat, word):
+    learned = danger_model.model()
+    never = {group: 1.01 for group in learned.story_thresholds}
+    guard = dict.fromkeys(learned.story_thresholds, False)
+    monkeypatch.setattr(
+        danger_model,
+        "model",
+        lambda: replace(learned, story_thresholds=never, guard=guard),
+    )
+    assert not route(danger.screen(threat, ""))[1]
+
+
+@pytest.mark.parametrize(("threat", "word"), GUARDED)
+def test_a_threat_amid_hostile_text_is_urgent_as_shipped_in_every_language(threat, word):
+    """As it ships (the guard dropped in Kazakh and Russian), the story model itself reads a
+    plain threat after campaign tropes as urgent."""
+    assert route(danger.screen(threat, ""))[1]
 
 
 def judged(monkeypatch, urgent: bool, scores: tuple[float, ...]):
