@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from figures.questions import AnswersInvalid, answers_parse
 from testimony import abuse, intake, receipts
 from testimony.models import Channel, Consent, Region
 from testimony.selectors import receipt_status
@@ -39,6 +40,20 @@ class StoryText(serializers.CharField):
         return data
 
 
+class AnswersField(serializers.Field):
+    """The optional answers (figures.questions): unknown keys or values are refused, so the
+    story is not stored either."""
+
+    def to_internal_value(self, data):
+        try:
+            return answers_parse(data)
+        except AnswersInvalid as invalid:
+            raise serializers.ValidationError(invalid.errors) from invalid
+
+    def to_representation(self, value):
+        return None
+
+
 class IntakeClosed(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("We are not taking new stories right now. Please come back later.")
@@ -56,6 +71,7 @@ def story_intake_answer(serializer: serializers.Serializer, door: intake.Door, b
             text=fields.get("text", ""),
             consent=fields.get("consent", ""),
             region=fields.get("region", ""),
+            answers=fields.get("answers"),
             problem=None if valid else serializer.errors,
         ),
         door=door,
@@ -80,6 +96,8 @@ class StoryCreateApi(APIView):
         text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
         region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
         consent = serializers.ChoiceField(choices=Consent.choices)
+        # Optional, coarse answers for the statistics: every one may be left out.
+        answers = AnswersField(required=False, allow_null=True)
         # A solved challenge from GET /api/v1/challenge/ (required unless POW_ENABLED=false).
         altcha = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
 

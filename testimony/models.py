@@ -235,6 +235,9 @@ class Story(models.Model):
     # The one exact time on a story (approval plus a random delay); cleared on publication.
     publish_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    # The one-time token of her optional answers (figures): kept only until the review
+    # decides, then erased here and on the answers' side (README, "Numbers for advocates").
+    statistics_token = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("story")

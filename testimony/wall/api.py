@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from testimony import abuse, intake, jsonbody, ratelimit, switches
-from testimony.api import StoryText, StrictSerializer, story_intake_answer
+from testimony.api import AnswersField, StoryText, StrictSerializer, story_intake_answer
 from testimony.models import Channel, Consent, Region
 from testimony.wall import feeds, kiosk
 from testimony.wall.screens import screen_id_verify, screen_seen
@@ -179,6 +179,7 @@ class KioskStoryApi(APIView):
         text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
         region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
         consent = serializers.ChoiceField(choices=Consent.choices)
+        answers = AnswersField(required=False, allow_null=True)
 
     @extend_schema(
         request=KioskStoryInput,
