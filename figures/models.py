@@ -41,6 +41,9 @@ class PendingAnswers(_AnswerColumns):
     token_digest = models.CharField(max_length=64, blank=True, db_index=True)
     counted = models.BooleanField(default=False)
 
+    def __str__(self) -> str:
+        return "counted answers" if self.counted else "answers waiting for review"
+
 
 class Answers(_AnswerColumns):
     """Counted answers: what the releases are made from. Rewritten in random order each move."""
@@ -49,6 +52,9 @@ class Answers(_AnswerColumns):
 
     class Meta:
         verbose_name_plural = "answers"
+
+    def __str__(self) -> str:
+        return f"answers of {self.month:%Y-%m}"
 
 
 class Release(models.Model):
@@ -65,3 +71,6 @@ class Release(models.Model):
 
     class Meta:
         ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"release {self.number} ({self.released_on})"

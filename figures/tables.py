@@ -87,7 +87,7 @@ def build(rows: list[dict]) -> tuple[dict, list]:
 def _relations(cells) -> list:
     relations = []
     by_year: dict[str, dict] = defaultdict(lambda: {"regions": set(), "months": set()})
-    for question, value, where, period in cells:
+    for _question, _value, where, period in cells:
         year = period[:4]
         if where != ALL:
             by_year[year]["regions"].add(where)
