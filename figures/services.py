@@ -90,7 +90,7 @@ def release_make(*, today: date, k: int | None = None, rounding: int | None = No
             cells=cells,
             basis=basis,
         )
-    storage.vacuum()
+        transaction.on_commit(storage.vacuum)  # VACUUM runs outside a transaction
     return release
 
 
@@ -102,10 +102,7 @@ def release_cells(
     release's figure was made from: then the last figure stands (two releases differenced
     never isolate one person)."""
     counts, relations = tables.build(rows)
-    hidden = {key for key in counts if tables.is_hidden(key)}
-    hidden |= {key for _total, parts in relations for key in parts if tables.is_hidden(key)}
-    hidden |= {total for total, _parts in relations if tables.is_hidden(total)}
-    suppressed = suppression.suppress(counts, relations, k=k, hidden=hidden)
+    suppressed = suppression.suppress(counts, relations, k=k)
     published, basis = [], {}
     for cell in sorted(set(counts) - suppressed, key=_key):
         count = counts[cell]

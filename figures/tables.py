@@ -11,8 +11,9 @@ questions for the whole country by year. Every way these add up is a relation (r
 the country, months to quarters to years, answers to respondents, pairs to their questions),
 so complementary suppression sees every total a reader could subtract from.
 
-Forms of violence are several answers at once: each form is its own yes/no, and its "no"
-side is a hidden cell (never published, but an unknown in every relation).
+Forms of violence are several answers at once: each form is its own yes/no; its "no" side
+(`~physical`: did not name physical violence, or preferred not to say) is a cell like any
+other, so it is suppressed when small and counted in every relation.
 """
 
 from collections import Counter, defaultdict
@@ -63,11 +64,6 @@ def _pairs(row: dict) -> list[tuple[str, str]]:
         for f in FORMS.values:
             found.append((f"{q1}+forms", f"{_pair_value(v1)}+{f if f in forms else _not(f)}"))
     return found
-
-
-def is_hidden(key) -> bool:
-    question, value = key[0], key[1]
-    return isinstance(value, str) and ("~" in value) and "forms" in question
 
 
 def build(rows: list[dict]) -> tuple[dict, list]:
