@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from figures.questions import BY_KEY, PREFER_NOT, QUESTIONS
 from testimony.models import Consent, Region
 
 _NO_LEARNING = {
@@ -32,6 +33,31 @@ class StoryForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Consent.WALL,
     )
+
+    def answers(self) -> dict:
+        """Her optional answers, as the doors hand them to figures.questions.answers_parse."""
+        return {q.key: self.cleaned_data.get(q.key) or None for q in QUESTIONS}
+
+
+def _question_field(question) -> forms.Field:
+    if question.many:
+        return forms.MultipleChoiceField(
+            label=question.label,
+            choices=question.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    return forms.ChoiceField(
+        label=question.label,
+        choices=[("", PREFER_NOT), *question.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+    )
+
+
+for _key in BY_KEY:  # the optional questions, after the story (frontend/_questions.html)
+    StoryForm.base_fields[_key] = _question_field(BY_KEY[_key])
 
 
 class ReceiptForm(forms.Form):

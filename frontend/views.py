@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from figures.questions import QUESTIONS, answers_parse
 from frontend import oversize
 from frontend.forms import ReceiptForm, RegionForm, StoryForm
 from frontend.guards import cross_site
@@ -103,6 +104,8 @@ def _tell_form(request, form, *, token: str | None = None, problem=None, status=
         "problem": problem,
         "pow_enabled": settings.POW_ENABLED,
         "pow_strings": {key: str(value) for key, value in POW_STRINGS.items()},
+        "questions": [form[question.key] for question in QUESTIONS],
+        "questions_open": form.is_bound and any(form[q.key].value() for q in QUESTIONS),
     }
     return render(request, "frontend/tell.html", context, status=status)
 
@@ -169,6 +172,7 @@ def tell(request):
             consent=fields.get("consent", ""),
             region=fields.get("region", ""),
             problem=problem,
+            answers=answers_parse(form.answers()) if problem is None else None,
         ),
         door=intake.Door(
             channel=Channel.WEB,
