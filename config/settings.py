@@ -388,8 +388,6 @@ STATS_K = env.int("STATS_K", default=10)
 STATS_ROUNDING = env.int("STATS_ROUNDING", default=5)
 STATS_BATCH = env.int("STATS_BATCH", default=10)
 STATS_RELEASE_SECONDS = env.float("STATS_RELEASE_SECONDS", default=86400.0)
-# The one statistic the wall shows between stories (a question's key), or "" for none.
-STATS_WALL_QUESTION = env("STATS_WALL_QUESTION", default="")
 
 # --- Celery: every task's queue and every periodic job, in one place --------------------------
 # Beat runs these (and `make run` runs them in-process, config/embedded.py); each task is

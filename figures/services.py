@@ -13,6 +13,7 @@ from django.db import transaction
 from figures import storage, suppression, tables
 from figures.models import Answers, PendingAnswers, Release
 from figures.questions import Answers as Chosen
+from figures.signals import release_made
 
 _shuffle = random.SystemRandom().shuffle
 
@@ -91,6 +92,7 @@ def release_make(*, today: date, k: int | None = None, rounding: int | None = No
             basis=basis,
         )
         transaction.on_commit(storage.vacuum)  # VACUUM runs outside a transaction
+        transaction.on_commit(lambda: release_made.send(sender=Release))
     return release
 
 

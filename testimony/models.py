@@ -108,6 +108,20 @@ class Installation(models.Model):
         help_text=_('Per language code, e.g. {"kk": "...", "ru": "...", "en": "..."}.'),
     )
     on_web = models.BooleanField(_("shown on the web wall"), default=False)
+    # One statistic shown between stories (figures: a question's key), or none.
+    statistic = models.CharField(
+        _("statistic between stories"),
+        max_length=16,
+        blank=True,
+        choices=[
+            ("relation", _("Who did it")),
+            ("forms", _("Forms of violence")),
+            ("age_band", _("Age")),
+            ("police", _("The police")),
+            ("knew_help", _("Knew where to get help")),
+        ],
+        help_text=_("Shown now and then between stories, from the latest published numbers."),
+    )
     # Bumped in the same transaction as every change to what this installation's feed shows.
     feed_version = models.PositiveBigIntegerField(default=1, editable=False)
 
