@@ -56,7 +56,8 @@ def test_the_questions_open_and_send_with_or_without_javascript(new_page, javasc
     page.get_by_label("Former husband or partner").check()
     page.get_by_label("Economic").check()
     page.get_by_label("I went; they urged us to reconcile").check()
-    assert axe_violations(page) == []
+    if javascript:  # axe-core is a script: it runs only where scripts do
+        assert axe_violations(page) == []
     page.locator("button[type=submit]").click()
     page.locator("#receipt-code").wait_for()
     held = PendingAnswers.objects.get()
