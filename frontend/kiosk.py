@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from figures.questions import QUESTIONS
 from frontend.forms import StoryForm
 from frontend.wall import _knob
 
@@ -30,12 +31,15 @@ def kiosk(request):
         "countdown": _knob(request, "countdown", settings.KIOSK_COUNTDOWN_SECONDS, 1, 600),
         "lang": lang,
     }
+    form = StoryForm()
     return render(
         request,
         "kiosk/kiosk.html",
         {
             "config": config,
-            "form": StoryForm(),
+            "form": form,
+            "questions": [form[question.key] for question in QUESTIONS],
+            "kiosk": True,  # the questions' link to the numbers page is not shown here
             "lang": lang,
             "languages": [
                 {"code": code, "name": name, "current": code == lang}
