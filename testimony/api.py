@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from figures.questions import AnswersInvalid, answers_parse
+from figures.questions import QUESTIONS, AnswersInvalid, answers_parse
 from testimony import abuse, intake, receipts
 from testimony.models import Channel, Consent, Region
 from testimony.selectors import receipt_status
@@ -40,6 +40,22 @@ class StoryText(serializers.CharField):
         return data
 
 
+def _answers_schema() -> dict:
+    def one(question) -> dict:
+        values = {"type": "string", "enum": list(question.values), "nullable": True}
+        if question.many:
+            return {"type": "array", "items": {"type": "string", "enum": list(question.values)}}
+        return values
+
+    return {
+        "type": "object",
+        "nullable": True,
+        "additionalProperties": False,
+        "properties": {question.key: one(question) for question in QUESTIONS},
+    }
+
+
+@extend_schema_field(_answers_schema())
 class AnswersField(serializers.Field):
     """The optional answers (figures.questions): unknown keys or values are refused, so the
     story is not stored either."""

@@ -120,3 +120,24 @@ def test_a_touch_during_the_countdown_keeps_her_story(open_page):
     page.click("#here")
     page.wait_for_selector("#still-there", state="hidden")
     assert page.input_value("#story-text") == "ok"
+
+
+def test_the_kiosks_optional_answers_are_sent_and_then_wiped(open_page):
+    from figures.models import PendingAnswers
+
+    page = open_page("/kiosk/?lang=en")
+    register(page)
+    page.click("#start")
+    layout(page, "en")
+    press(page, "he hurt me for years and nobody came")
+    page.click("#questions summary")
+    page.get_by_label("Father or mother").check()
+    page.get_by_label("Psychological").check()
+    page.click("#send")
+    page.wait_for_selector("#sent", state="visible")
+    held = PendingAnswers.objects.get()
+    assert (held.relation, held.forms) == ("parent", ["psychological"])
+    page.click("#done")
+    page.wait_for_selector("#welcome", state="visible")
+    assert page.evaluate("() => document.querySelectorAll('#story-form input:checked').length") == 1
+    assert page.evaluate("() => document.getElementById('questions').open") is False
