@@ -161,3 +161,14 @@ def test_one_more_answer_never_moves_a_figure_it_barely_touches():
     before = {(c["question"], c["value"], c["region"], c["period"]): c["count"] for c in first}
     after = {(c["question"], c["value"], c["region"], c["period"]): c["count"] for c in second}
     assert all(after[key] == before[key] for key in before.keys() & after.keys())
+
+
+def test_beat_and_the_embedded_runner_schedule_the_release(settings):
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["statistics-release"]
+    assert entry["task"] == "figures.release"
+    assert entry["schedule"] == settings.STATS_RELEASE_SECONDS
+    assert app.conf.task_routes["figures.release"] == {"queue": "default"}
+    app.tasks[entry["task"]].apply()  # what config/embedded.py does on each tick
+    assert Release.objects.count() == 1
