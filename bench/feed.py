@@ -58,12 +58,12 @@ SEED = [
     """
 INSERT INTO testimony_story (id, text, language, region, consent, status, channel, received_on,
     receipt_key_id, receipt_hash, urgent, screening_incomplete, no_proof_of_work, escalated,
-    second_review_needed, version, published_text, labels, published_on)
+    second_review_needed, version, published_text, labels, published_on, statistics_token)
 SELECT gen_random_uuid(), '', (ARRAY['kk','ru','en'])[1 + g %% 3], '', 'wall', 'published', 'web',
     current_date - (g %% 400), 'k1', md5(%(tag)s || g::text), false, false, false, false, false, 3,
     'Бенчмарк story ' || g || ': ' || repeat('Мен ұзақ үндемедім. ', 8),
     CASE WHEN g %% 10 = 0 THEN '["self-harm"]'::jsonb ELSE '[]'::jsonb END,
-    current_date - (g %% 400)
+    current_date - (g %% 400), ''
 FROM generate_series(%(start)s::int, %(stop)s::int) AS g
 """,
     """
@@ -102,9 +102,9 @@ def make_installation(url: str, slug: str) -> int:
     with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute(
             "INSERT INTO testimony_installation (name, slug, languages, rotation_seconds, layout,"
-            " label_policy, helplines, on_web, feed_version) VALUES (%s, %s,"
+            " label_policy, helplines, on_web, feed_version, statistic) VALUES (%s, %s,"
             ' \'["kk","ru","en"]\', 12, \'single\', \'{"self-harm": "warn"}\','
-            ' \'{"en": "Call 112."}\', true, 1) RETURNING id',
+            " '{\"en\": \"Call 112.\"}', true, 1, '') RETURNING id",
             (slug.title(), slug),
         ).fetchone()
     return row[0]

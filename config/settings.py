@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "knox",
+    "figures",
     "testimony",
     "moderation",
     "frontend",
@@ -384,6 +385,14 @@ STORAGE_REWRITE_SECONDS = env.float("STORAGE_REWRITE_SECONDS", default=21600.0)
 # after which the entry drops back to unverified and the leads' walls page lists it.
 HELP_VERIFY_DAYS = env.int("HELP_VERIFY_DAYS", default=180)
 HELP_VERIFY_SWEEP_SECONDS = env.float("HELP_VERIFY_SWEEP_SECONDS", default=3600.0)
+# --- Statistics (figures/): optional answers turned into figures nobody can trace -------------
+# A cell with fewer than STATS_K answers is not published; every figure is rounded down to a
+# multiple of STATS_ROUNDING. Counted answers move to the table releases are made from only
+# STATS_BATCH at a time (a move never stands for one decision).
+STATS_K = env.int("STATS_K", default=10)
+STATS_ROUNDING = env.int("STATS_ROUNDING", default=5)
+STATS_BATCH = env.int("STATS_BATCH", default=10)
+STATS_RELEASE_SECONDS = env.float("STATS_RELEASE_SECONDS", default=86400.0)
 
 # --- Celery: every task's queue and every periodic job, in one place --------------------------
 # Beat runs these (and `make run` runs them in-process, config/embedded.py); each task is
@@ -391,6 +400,7 @@ HELP_VERIFY_SWEEP_SECONDS = env.float("HELP_VERIFY_SWEEP_SECONDS", default=3600.
 CELERY_TASK_ROUTES = {
     "moderation.screen_story": {"queue": "screening"},
     "testimony.publish_due": {"queue": "default"},
+    "figures.release": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     "screening-sweep": {"task": "moderation.sweep_received", "schedule": SCREENING_SWEEP_SECONDS},
@@ -400,6 +410,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "testimony.expire_help_checks",
         "schedule": HELP_VERIFY_SWEEP_SECONDS,
     },
+    "statistics-release": {"task": "figures.release", "schedule": STATS_RELEASE_SECONDS},
     "storage-rewrite": {
         "task": "testimony.rewrite_story_tables",
         "schedule": STORAGE_REWRITE_SECONDS,

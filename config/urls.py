@@ -18,6 +18,7 @@ urlpatterns = [
     path("moderate/", include("moderation.urls")),
     path("api/v1/moderation/", include((moderation_api, "moderation-api"))),
     path("api/v1/", include("testimony.urls")),
+    path("api/v1/", include("figures.urls")),
     path("api/v1/", include("testimony.wall.urls")),
     path("", include("frontend.wall_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

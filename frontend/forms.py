@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from figures.questions import BY_KEY, PREFER_NOT, QUESTIONS
 from testimony import intake
 from testimony.models import Consent, Region
 
@@ -36,6 +37,31 @@ class StoryForm(forms.Form):
         initial=Consent.WALL,
         error_messages={"required": intake.NO_CONSENT, "invalid_choice": intake.UNKNOWN_CONSENT},
     )
+
+    def answers(self) -> dict:
+        """Her optional answers, as the doors hand them to figures.questions.answers_parse."""
+        return {q.key: self.cleaned_data.get(q.key) or None for q in QUESTIONS}
+
+
+def _question_field(question) -> forms.Field:
+    if question.many:
+        return forms.MultipleChoiceField(
+            label=question.label,
+            choices=question.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    return forms.ChoiceField(
+        label=question.label,
+        choices=[("", PREFER_NOT), *question.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+    )
+
+
+for _key in BY_KEY:  # the optional questions, after the story (frontend/_questions.html)
+    StoryForm.base_fields[_key] = _question_field(BY_KEY[_key])
 
 
 class ReceiptForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from figures.questions import QUESTIONS
 from frontend import wording
 from frontend.context import NATIVE_NAMES
 from frontend.forms import StoryForm
@@ -45,12 +46,15 @@ def kiosk(request):
             "sym": gettext("Digits and signs"),
         },
     }
+    form = StoryForm()
     return render(
         request,
         "kiosk/kiosk.html",
         {
             "config": config,
-            "form": StoryForm(),
+            "form": form,
+            "questions": [form[question.key] for question in QUESTIONS],
+            "kiosk": True,  # the questions' link to the numbers page is not shown here
             "lang": lang,
             "wall_delay": wording.wall_delay(),
             "hall_delay": wording.kiosk_hall_delay(),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from figures.questions import QUESTIONS, answers_parse
 from frontend import oversize, wording
 from frontend.forms import ReceiptForm, RegionForm, StoryForm
 from frontend.guards import cross_site
@@ -121,6 +122,8 @@ def _tell_form(request, form, *, token: str | None = None, problem=None, status=
         "pow_enabled": settings.POW_ENABLED,
         "wall_delay": wording.wall_delay(),
         "pow_strings": {key: str(value) for key, value in POW_STRINGS.items()},
+        "questions": [form[question.key] for question in QUESTIONS],
+        "questions_open": form.is_bound and any(form[q.key].value() for q in QUESTIONS),
     }
     return render(request, "frontend/tell.html", context, status=status)
 
@@ -187,6 +190,7 @@ def tell(request):
             consent=fields.get("consent", ""),
             region=fields.get("region", ""),
             problem=problem,
+            answers=answers_parse(form.answers()) if problem is None else None,
         ),
         door=intake.Door(
             channel=Channel.WEB,

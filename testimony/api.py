@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from figures.questions import QUESTIONS, AnswersInvalid, answers_parse
 from testimony import abuse, intake, receipts
 from testimony.models import Channel, Consent, Region
 from testimony.selectors import receipt_status
@@ -56,6 +57,36 @@ class RegionChoice(serializers.ChoiceField):
     default_error_messages = {"invalid_choice": intake.UNKNOWN_REGION}
 
 
+def _answers_schema() -> dict:
+    def one(question) -> dict:
+        values = {"type": "string", "enum": list(question.values), "nullable": True}
+        if question.many:
+            return {"type": "array", "items": {"type": "string", "enum": list(question.values)}}
+        return values
+
+    return {
+        "type": "object",
+        "nullable": True,
+        "additionalProperties": False,
+        "properties": {question.key: one(question) for question in QUESTIONS},
+    }
+
+
+@extend_schema_field(_answers_schema())
+class AnswersField(serializers.Field):
+    """The optional answers (figures.questions): unknown keys or values are refused, so the
+    story is not stored either."""
+
+    def to_internal_value(self, data):
+        try:
+            return answers_parse(data)
+        except AnswersInvalid as invalid:
+            raise serializers.ValidationError(invalid.errors) from invalid
+
+    def to_representation(self, value):
+        return None
+
+
 class IntakeClosed(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("We are not taking new stories right now. Please come back later.")
@@ -73,6 +104,7 @@ def story_intake_answer(serializer: serializers.Serializer, door: intake.Door, b
             text=fields.get("text", ""),
             consent=fields.get("consent", ""),
             region=fields.get("region", ""),
+            answers=fields.get("answers"),
             problem=None if valid else serializer.errors,
         ),
         door=door,
@@ -97,6 +129,8 @@ class StoryCreateApi(APIView):
         text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
         region = RegionChoice(choices=Region.choices, required=False, allow_blank=True)
         consent = ConsentChoice(choices=Consent.choices)
+        # Optional, coarse answers for the statistics: every one may be left out.
+        answers = AnswersField(required=False, allow_null=True)
         # A solved challenge from GET /api/v1/challenge/ (required unless POW_ENABLED=false).
         altcha = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
 

@@ -16,6 +16,9 @@ class TestimonyConfig(AppConfig):
 
         erasure.connect_sqlite_pragmas()
         signals.walls_changed.connect(feeds.walls_changed, dispatch_uid="untold-walls-changed")
+        from figures.signals import release_made
+
+        release_made.connect(feeds.release_made, dispatch_uid="untold-walls-statistic")
         # After every app has migrated (the story tables of moderation included).
         post_migrate.connect(
             erasure.scatter_sqlite_rows, dispatch_uid="untold-scatter-story-rows", weak=False

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from figures.questions import Answers
 from testimony import abuse, idempotency, proofofwork, ratelimit, switches
 from testimony.models import Channel, Installation
 from testimony.sanitize import clean_story_text
@@ -60,6 +61,7 @@ class Draft:
     consent: str
     region: str = ""
     problem: object = None
+    answers: Answers | None = None  # her optional answers, parsed by the door (figures)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ def story_intake(*, draft: Draft, door: Door) -> Intake:
             channel=door.channel,
             no_proof_of_work=without_proof,
             told_at=door.told_at,
+            answers=draft.answers,
         )
         return {"receipt": done.receipt, "status": done.status, "story_id": done.story_id}
 

@@ -109,6 +109,20 @@ class Installation(models.Model):
         help_text=_('Per language code, e.g. {"kk": "...", "ru": "...", "en": "..."}.'),
     )
     on_web = models.BooleanField(_("shown on the web wall"), default=False)
+    # One statistic shown between stories (figures: a question's key), or none.
+    statistic = models.CharField(
+        _("statistic between stories"),
+        max_length=16,
+        blank=True,
+        choices=[
+            ("relation", _("Who did it")),
+            ("forms", _("Forms of violence")),
+            ("age_band", _("Age")),
+            ("police", _("The police")),
+            ("knew_help", _("Knew where to get help")),
+        ],
+        help_text=_("Shown now and then between stories, from the latest published numbers."),
+    )
     # Bumped in the same transaction as every change to what this installation's feed shows.
     feed_version = models.PositiveBigIntegerField(default=1, editable=False)
 
@@ -236,6 +250,9 @@ class Story(models.Model):
     # The one exact time on a story (approval plus a random delay); cleared on publication.
     publish_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    # The one-time token of her optional answers (figures): kept only until the review
+    # decides, then erased here and on the answers' side (README, "Numbers for advocates").
+    statistics_token = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("story")

@@ -6,6 +6,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from figures.questions import Answers
+from figures.services import answers_hold, answers_settle
 from testimony import erasure, receipts
 from testimony.audit import audit_record
 from testimony.models import AuditAction, Channel, Consent, Installation, Status, Story
@@ -30,6 +32,10 @@ for _allowed in TRANSITIONS.values():
 TRANSITIONS[Status.WITHDRAWN].discard(Status.WITHDRAWN)
 
 
+# The statuses a review decision (or a withdrawal before one) leaves a story in.
+DECIDED = {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}
+
+
 class TransitionNotAllowed(Exception):
     pass
 
@@ -49,25 +55,33 @@ def story_submit(
     region: str = "",
     no_proof_of_work: bool = False,
     told_at: Installation | None = None,
+    answers: Answers | None = None,
 ) -> Submitted:
     """Store an anonymous story and queue it for screening. Returns the receipt, shown once.
 
     `told_at` is the installation whose kiosk took the story: its own screens hold it longer.
+    `answers`, her optional answers, are kept apart from the story in the same transaction,
+    tied to it only by a one-time token until the review decides (figures.services).
     """
     clean = clean_story_text(text)  # as it came from intake: cleaned there, not again
     code = receipts.new_code()
     stored = receipts.digest(code)
-    story = Story.objects.create(
-        text=clean,
-        region=region or "",
-        consent=Consent(consent),
-        channel=Channel(channel),
-        received_on=timezone.localdate(),  # a day, never a time (invariant 2)
-        receipt_key_id=stored.key_id,
-        receipt_hash=stored.value,
-        no_proof_of_work=no_proof_of_work,
-        told_at=told_at,
-    )
+    with transaction.atomic():  # the story and her answers' holding row, or neither
+        token = ""
+        if answers is not None and not answers.empty:
+            token = answers_hold(answers=answers, region=region or "", month=timezone.localdate())
+        story = Story.objects.create(
+            text=clean,
+            region=region or "",
+            consent=Consent(consent),
+            channel=Channel(channel),
+            received_on=timezone.localdate(),  # a day, never a time (invariant 2)
+            receipt_key_id=stored.key_id,
+            receipt_hash=stored.value,
+            no_proof_of_work=no_proof_of_work,
+            told_at=told_at,
+            statistics_token=token,
+        )
     story_id = str(story.id)
     transaction.on_commit(lambda: story_received.send(sender=Story, story_id=story_id))
     return Submitted(receipt=code, status=story.status, story_id=story_id)
@@ -91,6 +105,11 @@ def story_transition(
     if to not in TRANSITIONS[story.status]:
         raise TransitionNotAllowed(f"{story.status} -> {to}")
     previous = story.status
+    if story.statistics_token and to in DECIDED:
+        # The review decided: her answers count (approved) or go (rejected, withdrawn before
+        # a decision); the token that tied them to the story is erased on both sides.
+        answers_settle(token=story.statistics_token, counted=to == Status.APPROVED)
+        story.statistics_token = ""
     for field, value in changes.items():
         setattr(story, field, value)
     story.status = to

@@ -22,6 +22,7 @@ class InstallationAdmin(admin.ModelAdmin):
         "label_policy",
         "helplines",
         "on_web",
+        "statistic",
     )
 
     def save_model(self, request, obj, form, change):

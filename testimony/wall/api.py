@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from testimony import abuse, intake, jsonbody, ratelimit, switches
 from testimony.api import (
+    AnswersField,
     ConsentChoice,
     RegionChoice,
     StoryText,
@@ -187,6 +188,7 @@ class KioskStoryApi(APIView):
         text = StoryText(trim_whitespace=False, max_length=settings.STORY_MAX_CHARS * 4)
         region = RegionChoice(choices=Region.choices, required=False, allow_blank=True)
         consent = ConsentChoice(choices=Consent.choices)
+        answers = AnswersField(required=False, allow_null=True)
 
     @extend_schema(
         request=KioskStoryInput,

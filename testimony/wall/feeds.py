@@ -29,8 +29,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
+from figures.questions import BY_KEY
+from figures.selectors import release_cells, release_latest
 from testimony import switches
 from testimony.models import Installation, LabelPolicy, Status, Story
 
@@ -77,6 +80,15 @@ def feed_bump(*, installation_ids) -> None:
 
 def feed_bump_all() -> None:
     feed_bump(installation_ids=Installation.objects.values_list("id", flat=True))
+
+
+def release_made(sender, **kwargs) -> None:
+    """A new statistics release: every wall that shows a statistic shows the new figures."""
+    feed_bump(
+        installation_ids=list(
+            Installation.objects.exclude(statistic="").values_list("id", flat=True)
+        )
+    )
 
 
 def walls_changed(sender, installation_ids=None, **kwargs) -> None:
@@ -212,6 +224,11 @@ def _after(query, position: Cursor | None):
     )
 
 
+STATISTIC_SOURCE = gettext_lazy(
+    "From the optional answers of people who told their story here, %(year)s (rounded down)."
+)
+
+
 def _story_json(row: dict) -> dict:
     # Exactly these five fields: nothing a moderator wrote, nothing about the person.
     return {
@@ -231,6 +248,43 @@ def installation_json(installation: Installation) -> dict:
         "layout": installation.layout,
         "rotation_seconds": installation.rotation_seconds,
         "helplines": dict(installation.helplines or {}),
+        "statistic": statistic_json(installation),
+    }
+
+
+def statistic_json(installation: Installation) -> dict | None:
+    """The installation's one statistic, from the latest release: the whole country's latest
+    year, each published answer with its words in every language the installation shows."""
+    question = BY_KEY.get(installation.statistic or "")
+    release = release_latest() if question else None
+    if release is None:
+        return None
+    years = sorted({c["period"] for c in release.cells if len(c["period"]) == 4})
+    if not years:
+        return None
+    cells = [
+        c
+        for c in release_cells(
+            release=release, question=question.key, region="all", period=years[-1]
+        )
+        if not (isinstance(c["value"], str) and c["value"].startswith("~"))
+    ]
+    if not cells:
+        return None
+    words = {}
+    for code in installation.languages:
+        with translation.override(code):
+            words[code] = {
+                "question": str(question.label),
+                "answers": [str(question.label_of(c["value"])) for c in cells],
+                "source": str(STATISTIC_SOURCE) % {"year": years[-1]},
+            }
+    return {
+        "question": question.key,
+        "period": years[-1],
+        "released_on": release.released_on.isoformat(),
+        "counts": [c["count"] for c in cells],
+        "words": words,
     }
 
 

@@ -29,9 +29,10 @@ def screened(
     cluster: str = "",
     region: str = "",
     consent: str = "wall",
+    answers=None,
 ) -> Story:
     """A story as screening leaves it: findings recorded (offsets only), routed, waiting."""
-    story = testimony_factories.received(text=text, region=region, consent=consent)
+    story = testimony_factories.received(text=text, region=region, consent=consent, answers=answers)
     for screener, kind, severity, start, end in findings:
         Finding.objects.create(
             story=story,

@@ -17,6 +17,7 @@ def submitted(
     channel: str = Channel.WEB,
     region: str = "",
     told_at=None,
+    answers=None,
 ) -> Submitted:
     """A story told (the receipt is only known here, at submission)."""
     n = next(_numbers)
@@ -26,6 +27,7 @@ def submitted(
         channel=channel,
         region=region,
         told_at=told_at,
+        answers=answers,
     )
 
 

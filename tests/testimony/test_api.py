@@ -142,3 +142,84 @@ def test_schema_describes_every_public_endpoint(client):
     schema = client.get("/api/v1/schema/").content.decode()
     for path in ("/api/v1/stories/", "/api/v1/receipts/status/", "/api/v1/receipts/withdraw/"):
         assert path in schema
+
+
+# --- The optional answers (figures): accepted as slugs, refused whole when unknown -------------
+
+ANSWERS = {
+    "relation": "former",
+    "forms": ["physical", "economic"],
+    "age_band": "25-34",
+    "police": "reconcile",
+    "knew_help": "no",
+}
+
+
+def test_answers_are_kept_apart_from_the_story(api):
+    from figures.models import PendingAnswers
+
+    assert api(STORIES, {**GOOD, "region": "abai", "answers": ANSWERS}).status_code == 201
+    story, held = Story.objects.get(), PendingAnswers.objects.get()
+    assert story.statistics_token
+    assert (held.relation, held.forms, held.age_band, held.police, held.knew_help) == (
+        "former",
+        ["physical", "economic"],
+        "25-34",
+        "reconcile",
+        "no",
+    )
+    assert held.region == "abai" and held.month.day == 1
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        None,
+        {},
+        {"relation": None, "forms": [], "age_band": None, "police": None, "knew_help": None},
+    ],
+)
+def test_prefer_not_to_say_everywhere_stores_no_answers(api, answers):
+    from figures.models import PendingAnswers
+
+    assert api(STORIES, {**GOOD, "answers": answers}).status_code == 201
+    assert Story.objects.get().statistics_token == "" and not PendingAnswers.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({"mood": "sad"}, "mood"),
+        ({"relation": "neighbour"}, "relation"),
+        ({"relation": ["husband"]}, "relation"),
+        ({"forms": ["physical", "spiritual"]}, "forms"),
+        ({"forms": "physical,sexual"}, "forms"),
+        ({"age_band": "30"}, "age_band"),
+        ({"age_band": 30}, "age_band"),
+        ({"police": "arrested"}, "police"),
+        ({"knew_help": True}, "knew_help"),
+        ({"knew_help": "maybe"}, "knew_help"),
+        (["husband"], "answers"),
+        ("husband", "answers"),
+    ],
+)
+def test_unknown_answers_are_refused_and_nothing_is_stored(api, answers, field):
+    from figures.models import PendingAnswers
+
+    response = api(
+        STORIES,
+        {**GOOD, "answers": {**ANSWERS, **answers} if isinstance(answers, dict) else answers},
+    )
+    assert response.status_code == 400
+    errors = response.json()["answers"]
+    assert field in errors if field != "answers" else errors
+    assert not Story.objects.exists() and not PendingAnswers.objects.exists()
+
+
+def test_an_unknown_answer_is_explained_in_her_language(api):
+    response = api(
+        STORIES, {**GOOD, "answers": {"relation": "neighbour"}}, HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert response.status_code == 400
+    message = response.json()["answers"]["relation"][0]
+    assert message != "This is not one of the answers to this question."

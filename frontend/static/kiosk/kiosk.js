@@ -38,9 +38,22 @@
   }
 
   // Wipe everything she typed or saw, back to the welcome screen.
+  // The optional questions (frontend/_questions.html): a checked radio's slug, or null for
+  // "prefer not to say"; the forms of violence as a list.
+  function answers(form) {
+    var chosen = {};
+    ["relation", "age_band", "police", "knew_help"].forEach(function (key) {
+      var checked = form.querySelector("input[name=" + key + "]:checked");
+      chosen[key] = checked && checked.value ? checked.value : null;
+    });
+    chosen.forms = Array.prototype.map.call(form.querySelectorAll("input[name=forms]:checked"), function (box) { return box.value; });
+    return chosen;
+  }
+
   function wipe() {
     receipt = null;
     $("story-form").reset();
+    $("questions").open = false;
     $("story-text").value = "";
     $("setup-code").value = "";
     $("receipt").textContent = "";
@@ -136,7 +149,7 @@
     $("send").disabled = true;
     api("/api/v1/kiosk/stories/", {
       method: "POST",
-      body: { text: $("story-text").value, region: $("story-region").value, consent: consent ? consent.value : "" }
+      body: { text: $("story-text").value, region: $("story-region").value, consent: consent ? consent.value : "", answers: answers(form) }
     }).then(function (response) {
       if (response.status === 503) { device = device || {}; device.intake_open = false; wipe(); return; }
       if (response.status === 403) { refresh(); throw new Error("device"); }
@@ -149,6 +162,7 @@
         // Shown only while she holds the button: the story is wiped from the page now.
         receipt = body.receipt;
         $("story-form").reset();
+        $("questions").open = false;
         $("story-text").value = "";
         show("sent");
       });

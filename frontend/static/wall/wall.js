@@ -93,6 +93,42 @@
     return article;
   }
 
+  // The installation's one statistic (figures), shown after every STATISTIC_EVERY stories.
+  var STATISTIC_EVERY = 5;
+
+  function statistic() {
+    var installation = state.feed && state.feed.installation;
+    return (installation && installation.statistic) || null;
+  }
+
+  function statisticNode(figures) {
+    var article = document.createElement("article");
+    article.className = "story statistic-card";
+    config.languages.forEach(function (code) {
+      var words = figures.words[code];
+      if (!words) return;
+      var block = document.createElement("div");
+      block.lang = code;
+      var title = document.createElement("p");
+      title.className = "statistic-question";
+      title.textContent = words.question;
+      block.appendChild(title);
+      var list = document.createElement("ul");
+      words.answers.forEach(function (answer, i) {
+        var item = document.createElement("li");
+        item.textContent = answer + ": " + figures.counts[i];
+        list.appendChild(item);
+      });
+      block.appendChild(list);
+      var source = document.createElement("p");
+      source.className = "statistic-source";
+      source.textContent = words.source;
+      block.appendChild(source);
+      article.appendChild(block);
+    });
+    return article;
+  }
+
   function show(node) {
     node.classList.add("entering");
     stories.appendChild(node);
@@ -113,6 +149,15 @@
     root.dataset.storyCount = String(items.length);
     if (empty) { clearStage(); return; }
     var seconds = rotationSeconds();
+    var figures = statistic();
+    state.shown = (state.shown || 0) + 1;
+    if (figures && state.shown % (STATISTIC_EVERY + 1) === 0) {
+      if (layout() === "single") clearStage();
+      else while (stories.children.length >= Math.min(MOSAIC_TILES, items.length)) stories.removeChild(stories.children[0]);
+      show(statisticNode(figures));
+      state.timer = setTimeout(tick, seconds * 1000);
+      return;
+    }
     var story = items[state.index % items.length];
     state.index = (state.index + 1) % items.length;
     var labels = warnings(story);

@@ -140,3 +140,25 @@ def test_the_keys_and_the_countdown_speak_the_kiosk_language(
     assert page.get_attribute("#keyboard button[data-layout=kk]", "aria-label") == layout_name
     page.wait_for_selector("#still-there", state="visible")
     assert countdown in page.inner_text("#countdown")
+
+
+def test_the_kiosks_optional_answers_are_sent_and_then_wiped(open_page):
+    from figures.models import PendingAnswers
+
+    page = open_page("/kiosk/?lang=en")
+    register(page)
+    page.click("#start")
+    layout(page, "en")
+    press(page, "he hurt me for years and nobody came")
+    page.click("#questions summary")
+    page.get_by_label("Father or mother").check()
+    page.get_by_label("Psychological").check()
+    page.click("#send")
+    page.wait_for_selector("#sent", state="visible")
+    held = PendingAnswers.objects.get()
+    assert (held.relation, held.forms) == ("parent", ["psychological"])
+    page.click("#done")
+    page.wait_for_selector("#welcome", state="visible")
+    left = "() => [...document.querySelectorAll('#questions input:checked')].map((i) => i.value)"
+    assert page.evaluate(left) == ["", "", "", ""]  # "prefer not to say" everywhere again
+    assert page.evaluate("() => document.getElementById('questions').open") is False

@@ -196,3 +196,26 @@ def test_transitions_stop_for_people_who_ask_for_less_motion(open_page):
     moving = open_page(f"/wall/station/{FAST}")
     wait_seen(moving, story)
     assert moving.evaluate(duration) != "0s"
+
+
+def test_the_wall_shows_its_statistic_between_stories(open_page):
+    from figures.models import Release
+
+    place = factories.installation(slug="station", statistic="relation", languages=["en", "ru"])
+    Release.objects.create(
+        number=1,
+        released_on="2026-12-01",
+        k=10,
+        rounding=5,
+        cells=[
+            {"question": "relation", "value": "husband", "region": "all", "period": "2026",
+             "count": 25},
+        ],
+    )  # fmt: skip
+    stories = [factories.published(at=[place]) for _ in range(2)]
+    page = open_page(f"/wall/station/{FAST}")
+    wait_seen(page, *stories)
+    card = page.locator(".statistic-card")
+    card.wait_for()
+    assert "Husband or partner: 25" in card.inner_text()
+    assert "Муж или партнёр: 25" in card.inner_text()

@@ -166,3 +166,57 @@ def test_the_schema_describes_the_wall_endpoints(client):
         "/api/v1/wall/{installation}/heartbeat/:",
     ):
         assert f"\n  {path}" in schema, path
+
+
+# --- The installation's one statistic between stories (figures) ------------------------------
+
+
+def _release(cells):
+    from django.db import transaction
+
+    from figures.models import Release
+    from figures.signals import release_made
+
+    with transaction.atomic():
+        number = Release.objects.count() + 1
+        Release.objects.create(
+            number=number, released_on="2026-12-01", k=10, rounding=5, cells=cells
+        )
+    release_made.send(sender=Release)
+
+
+HUSBAND = {"question": "relation", "value": "husband", "region": "all", "period": "2026"}
+
+
+def test_an_installation_shows_its_chosen_statistic_in_each_of_its_languages(get_feed):
+    place = factories.installation(statistic="relation", languages=["kk", "ru", "en"])
+    _release(
+        [
+            {**HUSBAND, "count": 25},
+            {**HUSBAND, "value": None, "count": 10},
+            {**HUSBAND, "region": "astana", "count": 15},  # a region's: not on the wall
+            {**HUSBAND, "question": "police", "value": "none", "count": 20},
+        ]
+    )
+    shown = get_feed(place.slug).json()["installation"]["statistic"]
+    assert shown["question"] == "relation" and shown["period"] == "2026"
+    assert shown["counts"] == [25, 10]
+    assert shown["words"]["en"]["answers"] == ["Husband or partner", "Prefer not to say"]
+    assert shown["words"]["ru"]["answers"][0] == "Муж или партнёр"
+    assert shown["words"]["kk"]["question"] == "Мұны кім жасады?"
+
+
+def test_an_installation_without_a_statistic_shows_none(get_feed):
+    place = factories.installation()
+    _release([{**HUSBAND, "count": 25}])
+    assert get_feed(place.slug).json()["installation"]["statistic"] is None
+
+
+def test_a_new_release_reaches_the_wall_at_once(get_feed):
+    place = factories.installation(statistic="relation")
+    _release([{**HUSBAND, "count": 25}])
+    etag = get_feed(place.slug)["ETag"]
+    _release([{**HUSBAND, "count": 30}])
+    changed = get_feed(place.slug, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed.json()["installation"]["statistic"]["counts"] == [30]

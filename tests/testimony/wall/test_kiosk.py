@@ -223,3 +223,34 @@ def test_an_empty_story_at_the_kiosk_is_told_in_her_words(api, registered, langu
     assert response.status_code == 400
     assert response.json()["text"] == [words]
     assert not Story.objects.exists()
+
+
+def _tell_with_answers(api, token, answers):
+    return api(
+        "/api/v1/kiosk/stories/",
+        {"text": TEXT, "consent": "wall", "answers": answers},
+        HTTP_X_KIOSK_DEVICE=token,
+    )
+
+
+def test_the_kiosk_sends_her_optional_answers_apart_from_the_story(api, registered):
+    from figures.models import PendingAnswers
+
+    answers = {"relation": "husband", "forms": ["physical"], "age_band": None, "police": None,
+               "knew_help": "yes"}  # fmt: skip
+    assert _tell_with_answers(api, registered, answers).status_code == 201
+    held = PendingAnswers.objects.get()
+    assert (held.relation, held.forms, held.knew_help) == ("husband", ["physical"], "yes")
+
+
+def test_the_kiosk_refuses_unknown_answers_and_stores_nothing(api, registered):
+    from figures.models import PendingAnswers
+
+    assert _tell_with_answers(api, registered, {"relation": "boss"}).status_code == 400
+    assert not Story.objects.exists() and not PendingAnswers.objects.exists()
+
+
+def test_the_kiosk_page_asks_the_questions_without_leaving_the_kiosk(client):
+    html = client.get("/kiosk/?lang=ru").content.decode()
+    assert 'id="questions"' in html and 'name="relation"' in html and 'name="forms"' in html
+    assert "/numbers/" not in html  # no way out of the kiosk

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from figures import api
+
+urlpatterns = [path("statistics/", api.StatisticsApi.as_view(), name="api-statistics")]
