@@ -379,6 +379,14 @@ RETENTION_SWEEP_SECONDS = env.float("RETENTION_SWEEP_SECONDS", default=3600.0)
 # while it is rewritten (seconds for a large wall).
 STORAGE_REWRITE_SECONDS = env.float("STORAGE_REWRITE_SECONDS", default=21600.0)
 
+# --- Seizure-resistant storage (DESIGN.md invariant 10, testimony.keys) -----------------------
+# The key-encryption keys live here, outside the database: a directory on its own volume in
+# the real stack, never in the database's backups. `make run` keeps it under var/keys.
+STORY_KEYSTORE = env("STORY_KEYSTORE", default=str(BASE_DIR / "var" / "keys"))
+STORY_KEYSTORE_BACKEND = env("STORY_KEYSTORE_BACKEND", default="testimony.keystore.FileKeystore")
+# A new epoch (and the destruction of the previous one) this often.
+STORY_KEY_EPOCH_SECONDS = env.float("STORY_KEY_EPOCH_SECONDS", default=86400.0)
+
 # --- Celery: every task's queue and every periodic job, in one place --------------------------
 # Beat runs these (and `make run` runs them in-process, config/embedded.py); each task is
 # idempotent, so a run that fails is simply the next run's work.
@@ -390,6 +398,11 @@ CELERY_BEAT_SCHEDULE = {
     "screening-sweep": {"task": "moderation.sweep_received", "schedule": SCREENING_SWEEP_SECONDS},
     "wall-publish": {"task": "testimony.publish_due", "schedule": WALL_PUBLISH_SECONDS},
     "retention": {"task": "testimony.erase_expired", "schedule": RETENTION_SWEEP_SECONDS},
+    # Checks often, rotates when the newest epoch is STORY_KEY_EPOCH_SECONDS old.
+    "key-rotation": {
+        "task": "testimony.rotate_keys",
+        "schedule": min(STORY_KEY_EPOCH_SECONDS, 3600.0),
+    },
     "storage-rewrite": {
         "task": "testimony.rewrite_story_tables",
         "schedule": STORAGE_REWRITE_SECONDS,

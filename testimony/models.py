@@ -1,8 +1,10 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from testimony.sealing import SealedTextField
 
 
 class Region(models.TextChoices):
@@ -201,7 +203,8 @@ class Story(models.Model):
     """An anonymous story: it keeps the day it arrived and nothing finer (invariant 2)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    text = models.TextField(_("text"), blank=True)
+    # Sealed under the story's own data key (testimony.sealing); reads as plain text.
+    text = SealedTextField(_("text"), story_attr="pk")
     language = models.CharField(_("language"), max_length=8, blank=True)
     region = models.CharField(_("region"), max_length=32, choices=Region.choices, blank=True)
     consent = models.CharField(_("consent"), max_length=16, choices=Consent.choices)
@@ -223,7 +226,7 @@ class Story(models.Model):
     second_review_needed = models.BooleanField(_("second review needed"), default=False)
 
     # Review and publication. The wall shows `published_text` (the redacted text), never `text`.
-    published_text = models.TextField(_("published text"), blank=True)
+    published_text = SealedTextField(_("published text"), story_attr="pk")
     labels = models.JSONField(_("content-warning labels"), default=list, blank=True)
     installations = models.ManyToManyField(
         Installation, blank=True, related_name="stories", verbose_name=_("shown at")
@@ -260,6 +263,33 @@ class Story(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.received_on})"
+
+    def save(self, *args, **kwargs):
+        # The row and its new data key (testimony.keys) are written together or not at all.
+        with transaction.atomic(using=kwargs.get("using") or self._state.db or "default"):
+            super().save(*args, **kwargs)
+
+    @property
+    def text_damaged(self) -> bool:
+        """Its text did not open under its own key: changed on disk, or moved from another row."""
+        from testimony.sealing import sealed_damaged
+
+        self.text, self.published_text  # noqa: B018 (reading opens them)
+        return sealed_damaged(self)
+
+
+class StoryKey(models.Model):
+    """A story's data key, wrapped by its epoch's key-encryption key (kept in the keystore,
+    never here). Deleting this row erases every copy of the story's sealed texts."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="sealing_key"
+    )
+    epoch = models.PositiveIntegerField(db_index=True)
+    wrapped = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"key (epoch {self.epoch})"
 
 
 class WallReport(models.Model):

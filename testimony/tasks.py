@@ -37,3 +37,13 @@ def erase_expired() -> int:
     from testimony.retention import erase_expired as erase
 
     return erase()
+
+
+@periodic_job(name="testimony.rotate_keys", time_limit=1800)
+def rotate_keys() -> int | None:
+    # Beat checks often; a new epoch is made once the newest is STORY_KEY_EPOCH_SECONDS old.
+    from testimony.keys import keys_rotate, rotation_due
+
+    if not rotation_due():
+        return None
+    return keys_rotate().epoch
