@@ -20,8 +20,8 @@ def _keystore_ready(**kwargs) -> None:
     from django.conf import settings
     from django.db import connections
 
-    from testimony.keystore import KeystoreUnavailable
     from testimony.keys import keystore_ready
+    from testimony.keystore import KeystoreUnavailable
 
     try:
         keystore_ready(create_directory=settings.EMBEDDED)

@@ -144,7 +144,9 @@ def open_column(rows: list[dict], *, model, column: str, id_key: str = "id") -> 
     for row in sealed:
         key = keys.get(row[id_key])
         try:
-            text = sealing.open_sealed(key, row[column], sealing.aad(row[id_key], field.column_label))
+            text = sealing.open_sealed(
+                key, row[column], sealing.aad(row[id_key], field.column_label)
+            )
         except (sealing.InvalidTag, TypeError, ValueError):
             text = ""
         row[column] = text if key else ""
@@ -264,6 +266,25 @@ def keys_rotate(*, batch: int = 2000, using: str = "default") -> Rotated:
     return Rotated(epoch=epoch, rewrapped=rewrapped, unreadable=unreadable, destroyed=destroyed)
 
 
+_REQUESTED = "untold:keys:rotation-requested"
+
+
+def rotation_request() -> None:
+    """Rotate soon (after an erasure). Requests made while one waits are the same rotation."""
+    from django.core.cache import cache
+
+    from testimony.tasks import rotate_keys
+
+    if cache.add(_REQUESTED, 1, timeout=int(settings.STORY_KEY_EPOCH_SECONDS)):
+        rotate_keys.delay(requested=True)
+
+
+def rotation_requested_clear() -> None:
+    from django.core.cache import cache
+
+    cache.delete(_REQUESTED)
+
+
 def rotation_due() -> bool:
     import time
 
@@ -296,9 +317,7 @@ def keys_destroy_all(*, using: str = "default") -> Rotated:
                 if isinstance(f, sealing.SealedTextField) and f.story_attr == "story_id"
             ]
             if sealed:
-                model._default_manager.using(using).exclude(
-                    story__status=Status.PUBLISHED
-                ).delete()
+                model._default_manager.using(using).exclude(story__status=Status.PUBLISHED).delete()
     return keys_rotate(using=using)
 
 
@@ -356,7 +375,13 @@ def seal_plain_rows(
                 key = _migration_key(StoryKey, story_id, using)
                 for plain, sealed in columns.items():
                     text = getattr(row, plain)
-                    setattr(row, sealed, sealing.seal(key, text, sealing.aad(story_id, f"{label}.{plain}")) if text else b"")
+                    setattr(
+                        row,
+                        sealed,
+                        sealing.seal(key, text, sealing.aad(story_id, f"{label}.{plain}"))
+                        if text
+                        else b"",
+                    )
                     setattr(row, plain, "")
             model.objects.using(using).bulk_update(rows, [*columns, *columns.values()])
             done += len(rows)

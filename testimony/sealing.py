@@ -172,7 +172,9 @@ class SealedTextField(models.BinaryField):
         from testimony import keys
 
         story_id = getattr(model_instance, self.story_attr)
-        data_key = keys.data_key_for_write(model_instance, story_id, new=add and self.story_attr == "pk")
+        data_key = keys.data_key_for_write(
+            model_instance, story_id, new=add and self.story_attr == "pk"
+        )
         sealed = Sealed(seal(data_key, str(value), aad(story_id, self.column_label)))
         # The instance now holds what the database holds, and reads the same text back.
         model_instance.__dict__[self.attname] = sealed
