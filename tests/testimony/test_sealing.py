@@ -148,7 +148,7 @@ def database_file_bytes() -> bytes:
             " AND c.relkind IN ('r', 't') AND pg_relation_filepath(c.oid) IS NOT NULL"
         )
         for (path,) in cursor.fetchall():
-            cursor.execute("SELECT pg_read_binary_file(%s, true)", [path])
+            cursor.execute("SELECT pg_read_binary_file(%s)", [path])
             out.append(bytes(cursor.fetchone()[0] or b""))
     return b"".join(out)
 
