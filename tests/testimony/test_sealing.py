@@ -25,8 +25,8 @@ from testimony import keys, keystore, sealing
 from testimony.models import Story, StoryKey
 from tests.moderation import factories as moderation_factories
 from tests.moderation.factories import claimed, reviewer
-from tests.testimony.wall import factories as wall_factories
 from tests.testimony.factories import received, screened, submitted
+from tests.testimony.wall import factories as wall_factories
 
 SECRET = "Aigerim-marker-5521 he locked me in the flat in Nur-Sultan"
 NOTE = "Moderator-note-marker-9034 she names the street"
