@@ -97,6 +97,12 @@ def _store_new_key(sender, instance, using, **kwargs) -> None:
         )
 
 
+def store_new_keys(stories, *, using: str) -> None:
+    """After a bulk_create (which sends no post_save): store the new stories' keys."""
+    for story in stories:
+        _store_new_key(type(story), story, using)
+
+
 def connect() -> None:
     from testimony.models import Story
 

@@ -463,3 +463,25 @@ def test_the_test_run_has_its_own_keystore(settings):
         Path(settings.STORY_KEYSTORE).resolve()
         != (Path(settings.BASE_DIR) / "var" / "keys").resolve()
     )
+
+
+@pytest.mark.django_db
+def test_stories_made_in_bulk_get_their_keys_too():
+    import datetime
+
+    made = Story.objects.bulk_create(
+        [
+            Story(
+                text=f"Bulk story {n}: he took my phone away.",
+                consent="wall",
+                channel="web",
+                received_on=datetime.date(2026, 12, 1),
+                receipt_key_id="k",
+                receipt_hash=f"{n:064d}",
+            )
+            for n in range(3)
+        ]
+    )
+    assert StoryKey.objects.filter(story__in=made).count() == 3
+    texts = sorted(Story.objects.get(id=s.id).text for s in made)
+    assert texts == [f"Bulk story {n}: he took my phone away." for n in range(3)]
