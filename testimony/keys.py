@@ -127,15 +127,14 @@ def _exclusive_epoch_lock(using: str) -> None:
 
 
 def newest_epoch(*, using: str = "default") -> int:
-    """The epoch new keys are wrapped under. The first epoch is made only over an empty
-    database: never a fresh key over a keystore that has gone missing."""
+    """The epoch new keys are wrapped under. The first epoch is made only over a database with
+    no keys (keystore_ready): never a fresh key over a keystore that has gone missing."""
     store = ks.keystore()
     epochs = store.epochs()
-    if epochs:
-        return epochs[-1]
-    if _model().objects.using(using).exists() or not store.available():
-        raise ks.KeystoreUnavailable(ks.unavailable_message(settings.STORY_KEYSTORE))
-    return store.create()
+    if not epochs:
+        keystore_ready(create_directory=settings.EMBEDDED, using=using)
+        epochs = store.epochs()
+    return epochs[-1]
 
 
 def open_column(rows: list[dict], *, model, column: str, id_key: str = "id") -> None:
@@ -281,7 +280,8 @@ def rotation_request() -> None:
 
     from testimony.tasks import rotate_keys
 
-    if cache.add(_REQUESTED, 1, timeout=int(settings.STORY_KEY_EPOCH_SECONDS)):
+    # The mark expires: a request whose task was lost never blocks the next erasure's.
+    if cache.add(_REQUESTED, 1, timeout=int(min(settings.STORY_KEY_EPOCH_SECONDS, 900))):
         rotate_keys.delay(requested=True)
 
 
