@@ -140,3 +140,29 @@ def test_the_real_stack_never_creates_the_keystore_directory(settings, tmp_path)
     with pytest.raises(keystore.KeystoreUnavailable):
         keys.keystore_ready(create_directory=False)
     assert not (tmp_path / "not-mounted").exists()
+
+
+def test_beat_and_the_embedded_runner_rotate_every_epoch():
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["key-rotation"]
+    assert entry["task"] == "testimony.rotate_keys" and entry["task"] in app.tasks
+    assert entry["schedule"] <= settings.STORY_KEY_EPOCH_SECONDS
+
+
+def test_the_periodic_job_rotates_once_the_newest_epoch_is_an_epoch_old(settings):
+    import os
+    import time
+
+    from testimony.tasks import rotate_keys
+
+    received(text="A story under the periodic rotation: he hit me.")
+    settings.STORY_KEY_EPOCH_SECONDS = 3600
+    first = keystore.keystore().epochs()[-1]
+    assert rotate_keys.apply().get() is None  # not due yet
+    assert keystore.keystore().epochs() == [first]
+    path = Path(settings.STORY_KEYSTORE) / f"epoch-{first:06d}.key"
+    old = time.time() - 3700
+    os.utime(path, (old, old))
+    assert rotate_keys.apply().get() == first + 1
+    assert keystore.keystore().epochs() == [first + 1]
