@@ -238,7 +238,7 @@ def test_make_up_runs_the_procfile_under_honcho(worker_env, tmp_path):
     values = stack_env(
         worker_env, PORT=str(port), BIND_HOST="127.0.0.1", SCREENING_SWEEP_SECONDS="1"
     )
-    keep = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "RECEIPT_KEYS")
+    keep = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "RECEIPT_KEYS", "STORY_KEYSTORE")
     env_file = tmp_path / "untold.env"
     env_file.write_text(
         "".join(
