@@ -161,8 +161,9 @@ class SealedTextField(models.BinaryField):
         if value == "" or value == b"":
             return b""
         raise SealingError(
-            f"{self.column_label} is sealed: write it through the model's save(), "
-            "which encrypts it under the story's key (an update() may only blank it)"
+            f"{self.column_label} is sealed: no query can search it or write it (a query may "
+            'only compare it with ""). Write it through the model\'s save(), which encrypts '
+            "it under the story's key, and read it from the instance."
         )
 
     def pre_save(self, model_instance, add):
