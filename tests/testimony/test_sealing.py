@@ -485,3 +485,51 @@ def test_stories_made_in_bulk_get_their_keys_too():
     assert StoryKey.objects.filter(story__in=made).count() == 3
     texts = sorted(Story.objects.get(id=s.id).text for s in made)
     assert texts == [f"Bulk story {n}: he took my phone away." for n in range(3)]
+
+
+# --- every erasure reaches every copy ----------------------------------------------------------
+
+
+def _withdraw(api):
+    receipt = tell(api)
+    story = next(s for s in Story.objects.all() if s.text == SECRET)
+    return story.id, SECRET, lambda: api("/api/v1/receipts/withdraw/", {"receipt": receipt})
+
+
+def _retain(api):
+    import datetime
+
+    from testimony.retention import erase_expired
+
+    story = moderation_factories.screened(SECRET)
+    moderation_factories.reject(story, reviewer())
+    later = datetime.date.today() + datetime.timedelta(days=365)
+    return story.id, SECRET, lambda: erase_expired(today=later)
+
+
+def _publish(api):
+    from django.test import override_settings
+
+    from testimony.wall.publication import publish_due
+
+    calm = "Aigerim-marker-5521 I wrote this down so that other women know they are not alone."
+    story = wall_factories.approved(at=[wall_factories.installation()], text=calm)
+
+    def publish():
+        with override_settings(WALL_MIN_BATCH=1):
+            assert publish_due() == 1
+
+    return story.id, calm, publish
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("erasure", [_withdraw, _retain, _publish], ids=lambda f: f.__name__)
+def test_every_erasure_makes_an_earlier_copy_unreadable_with_the_live_keystore(
+    api, tmp_path, erasure
+):
+    story_id, text, erase = erasure(api)
+    copy = take_copy(tmp_path)
+    assert copy()[str(story_id)] == text  # the copy opens it while it is live
+    erase()
+    assert copy()[str(story_id)] is None
+    assert Story.objects.get(id=story_id).text == ""
