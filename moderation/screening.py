@@ -164,7 +164,12 @@ def _hold_others(story_ids: list[str], finding: screeners.Finding) -> None:
 
 def story_screen(*, story_id: str) -> bool:
     """Screen a received story and route it. Idempotent: a screened story is left alone."""
-    story = Story.objects.filter(id=story_id, status=Status.RECEIVED).only("id", "text").first()
+    story = (
+        Story.objects.filter(id=story_id, status=Status.RECEIVED)
+        .select_related("sealing_key")  # its data key, in the same query
+        .only("id", "text", "sealing_key__epoch", "sealing_key__wrapped")
+        .first()
+    )
     if story is None:
         return False
     attempts = _count_attempt(story_id)

@@ -53,13 +53,17 @@ def data_key_of(instance, story_id) -> bytes | None:
     cached = instance.__dict__.get("_data_key")
     if cached and cached[0] == str(story_id):
         return cached[1]
-    row = (
-        _model()
-        .objects.using(instance._state.db or "default")
-        .filter(story_id=story_id)
-        .values_list("epoch", "wrapped")
-        .first()
-    )
+    joined = instance._state.fields_cache.get("sealing_key", False)  # select_related
+    if joined is not False:
+        row = (joined.epoch, joined.wrapped) if joined is not None else None
+    else:
+        row = (
+            _model()
+            .objects.using(instance._state.db or "default")
+            .filter(story_id=story_id)
+            .values_list("epoch", "wrapped")
+            .first()
+        )
     key = _unwrap(story_id, *row) if row else None
     if key is not None:
         instance.__dict__["_data_key"] = (str(story_id), key)
