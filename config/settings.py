@@ -393,6 +393,7 @@ STORY_KEY_EPOCH_SECONDS = env.float("STORY_KEY_EPOCH_SECONDS", default=86400.0)
 CELERY_TASK_ROUTES = {
     "moderation.screen_story": {"queue": "screening"},
     "testimony.publish_due": {"queue": "default"},
+    "testimony.rotate_keys": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     "screening-sweep": {"task": "moderation.sweep_received", "schedule": SCREENING_SWEEP_SECONDS},
