@@ -54,8 +54,8 @@ def _keystore() -> str:
     if not store.available():
         raise keystore.KeystoreUnavailable("no keystore")
     epochs = store.epochs()
-    if epochs:  # (none yet: the first story makes the first epoch)
-        store.key(epochs[-1])
+    if epochs and not store.readable(epochs[-1]):  # (none yet: the first story makes one)
+        raise keystore.KeystoreUnavailable("the current epoch's key is unreadable")
     return OK
 
 

@@ -39,11 +39,9 @@ def _model():
 
 def _unwrap(story_id, epoch: int, wrapped: bytes) -> bytes | None:
     try:
-        kek = ks.keystore().key(epoch)
+        return ks.keystore().unwrap(epoch, bytes(wrapped), sealing.key_aad(story_id, epoch))
     except ks.EpochMissing:
         return None  # its epoch was destroyed: the story reads as erased
-    try:
-        return sealing.unwrap(kek, bytes(wrapped), sealing.key_aad(story_id, epoch))
     except sealing.InvalidTag:
         return None
 
@@ -95,7 +93,7 @@ def _store_new_key(sender, instance, using, **kwargs) -> None:
     with transaction.atomic(using=using):
         _share_epoch_lock(using)
         epoch = newest_epoch(using=using)
-        wrapped = sealing.wrap(ks.keystore().key(epoch), key, sealing.key_aad(instance.pk, epoch))
+        wrapped = ks.keystore().wrap(epoch, key, sealing.key_aad(instance.pk, epoch))
         _model().objects.using(using).update_or_create(
             story_id=instance.pk, defaults={"epoch": epoch, "wrapped": wrapped}
         )
@@ -181,12 +179,10 @@ def keystore_ready(*, create_directory: bool = False, using: str = "default") ->
             raise ks.KeystoreUnavailable(ks.unavailable_message(settings.STORY_KEYSTORE))
         Path(settings.STORY_KEYSTORE).mkdir(parents=True, mode=0o700, exist_ok=True)
     for epoch in needed:
-        try:
-            store.key(epoch)
-        except ks.EpochMissing as error:
+        if not store.readable(epoch):
             raise ks.KeystoreUnavailable(
                 ks.unavailable_message(settings.STORY_KEYSTORE) + f" (epoch {epoch} is missing)"
-            ) from error
+            )
     if not store.epochs():
         store.create()
 
@@ -214,7 +210,7 @@ def _one_rotation():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _rewrap_batch(rows, epoch: int, kek: bytes) -> tuple[list, list]:
+def _rewrap_batch(rows, epoch: int, store) -> tuple[list, list]:
     """rows: (story_id, epoch, wrapped). Returns the re-wrapped rows and the unreadable ids."""
     keep, lost = [], []
     for story_id, old_epoch, wrapped in rows:
@@ -222,7 +218,7 @@ def _rewrap_batch(rows, epoch: int, kek: bytes) -> tuple[list, list]:
         if key is None:
             lost.append(story_id)
             continue
-        keep.append((story_id, sealing.wrap(kek, key, sealing.key_aad(story_id, epoch))))
+        keep.append((story_id, store.wrap(epoch, key, sealing.key_aad(story_id, epoch))))
     return keep, lost
 
 
@@ -262,7 +258,6 @@ def keys_rotate(*, batch: int = 2000, using: str = "default") -> Rotated:
     columns = ("story_id", "epoch", "wrapped")
     with _one_rotation():
         epoch = store.create()
-        kek = store.key(epoch)
         rewrapped = unreadable = 0
         after = None
         while True:
@@ -273,7 +268,7 @@ def keys_rotate(*, batch: int = 2000, using: str = "default") -> Rotated:
                 rows = list(query.order_by("story_id").values_list(*columns)[:batch])
                 if not rows:
                     break
-                keep, lost = _rewrap_batch(rows, epoch, kek)
+                keep, lost = _rewrap_batch(rows, epoch, store)
                 _write_batch(keep, lost, epoch, using)
                 rewrapped += len(keep)
                 unreadable += len(lost)
@@ -287,7 +282,7 @@ def keys_rotate(*, batch: int = 2000, using: str = "default") -> Rotated:
                 .filter(epoch__lt=epoch)
                 .values_list(*columns)[:batch]
             ):
-                keep, lost = _rewrap_batch(rows, epoch, kek)
+                keep, lost = _rewrap_batch(rows, epoch, store)
                 _write_batch(keep, lost, epoch, using)
                 rewrapped += len(keep)
                 unreadable += len(lost)
@@ -430,6 +425,6 @@ def _migration_key(StoryKey, story_id, using: str) -> bytes:
         return key
     key = sealing.new_data_key()
     epoch = newest_epoch(using=using)
-    wrapped = sealing.wrap(ks.keystore().key(epoch), key, sealing.key_aad(story_id, epoch))
+    wrapped = ks.keystore().wrap(epoch, key, sealing.key_aad(story_id, epoch))
     StoryKey.objects.using(using).create(story_id=story_id, epoch=epoch, wrapped=wrapped)
     return key

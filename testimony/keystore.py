@@ -5,8 +5,9 @@ never a key-encryption key, so a copy of the database alone reads nothing, and a
 destroyed at rotation makes every older copy of the database unreadable.
 
 The file keystore is a directory (STORY_KEYSTORE): one file per epoch, `epoch-<n>.key`, 32
-random bytes, mode 0600. Another backend (HashiCorp Vault's transit engine, a cloud KMS) is a
-class with the same five methods, named by STORY_KEYSTORE_BACKEND.
+random bytes, mode 0600. Callers only ask it to wrap and unwrap data keys, never for a key, so
+another backend (HashiCorp Vault's transit engine, whose keys never leave it; a cloud KMS) is a
+class with the same methods, named by STORY_KEYSTORE_BACKEND.
 """
 
 import os
@@ -32,11 +33,14 @@ class EpochMissing(Exception):
 
 
 class Keystore(Protocol):
+    def available(self) -> bool: ...
     def epochs(self) -> list[int]: ...
-    def key(self, epoch: int) -> bytes: ...
     def create(self) -> int: ...
     def destroy(self, epoch: int) -> None: ...
-    def available(self) -> bool: ...
+    def readable(self, epoch: int) -> bool: ...
+    def wrap(self, epoch: int, data_key: bytes, associated: bytes) -> bytes: ...
+    # Raises EpochMissing (epoch destroyed) or InvalidTag (not wrapped here, or changed).
+    def unwrap(self, epoch: int, wrapped: bytes, associated: bytes) -> bytes: ...
 
 
 class FileKeystore:
@@ -73,6 +77,23 @@ class FileKeystore:
             raise EpochMissing(epoch)
         self._cache[epoch] = value
         return value
+
+    def readable(self, epoch: int) -> bool:
+        try:
+            self.key(epoch)
+        except EpochMissing:
+            return False
+        return True
+
+    def wrap(self, epoch: int, data_key: bytes, associated: bytes) -> bytes:
+        from testimony import sealing
+
+        return sealing.wrap(self.key(epoch), data_key, associated)
+
+    def unwrap(self, epoch: int, wrapped: bytes, associated: bytes) -> bytes:
+        from testimony import sealing
+
+        return sealing.unwrap(self.key(epoch), wrapped, associated)
 
     def create(self) -> int:
         """A new epoch, one above the newest, its key written with mode 0600 before it is used."""
