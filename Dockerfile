@@ -15,6 +15,8 @@ RUN pip install --no-cache-dir . \
  && python manage.py collectstatic --noinput
 # The static volume of the compose stack starts as a copy of var/static: the migrate
 # service (user untold) refreshes it with collectstatic on every deploy.
-RUN useradd --system untold && mkdir -p var && chown -R untold var
+# The keystore's mount point, owned by untold with mode 0700: a new named volume copies both.
+RUN useradd --system untold && mkdir -p var /run/untold/keystore \
+ && chown -R untold var /run/untold/keystore && chmod 0700 /run/untold/keystore
 USER untold
 EXPOSE 8000

@@ -54,45 +54,90 @@ def run(args: list[str], env: dict) -> None:
     subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)
 
 
-SEED = [
-    """
-INSERT INTO testimony_story (id, text, language, region, consent, status, channel, received_on,
-    receipt_key_id, receipt_hash, urgent, screening_incomplete, no_proof_of_work, escalated,
-    second_review_needed, version, published_text, labels, published_on, statistics_token)
-SELECT gen_random_uuid(), '', (ARRAY['kk','ru','en'])[1 + g %% 3], '', 'wall', 'published', 'web',
-    current_date - (g %% 400), 'k1', md5(%(tag)s || g::text), false, false, false, false, false, 3,
-    'Бенчмарк story ' || g || ': ' || repeat('Мен ұзақ үндемедім. ', 8),
-    CASE WHEN g %% 10 = 0 THEN '["self-harm"]'::jsonb ELSE '[]'::jsonb END,
-    current_date - (g %% 400), ''
-FROM generate_series(%(start)s::int, %(stop)s::int) AS g
-""",
-    """
+# Published stories, sealed as the application seals them (testimony.sealing): each with its
+# own data key wrapped under the bench keystore's epoch, written with COPY.
+STORY_COLUMNS = (
+    "id, text, language, region, consent, status, channel, received_on, receipt_key_id,"
+    " receipt_hash, urgent, screening_incomplete, no_proof_of_work, escalated,"
+    " second_review_needed, version, published_text, labels, published_on, statistics_token"
+)
+LINK = """
 INSERT INTO testimony_story_installations (story_id, installation_id)
 SELECT s.id, %(installation)s::bigint FROM testimony_story s
 LEFT JOIN testimony_story_installations m ON m.story_id = s.id
 WHERE m.id IS NULL
-""",
-    """
-UPDATE testimony_installation SET feed_version = feed_version + 1 WHERE id = %(installation)s
-""",
-]
+"""
+BUMP = (
+    "UPDATE testimony_installation SET feed_version = feed_version + 1 WHERE id = %(installation)s"
+)
 
 
 def seed(url: str, installation: int, start: int, stop: int) -> None:
+    import datetime
+    import hashlib
+    import uuid
+
     import psycopg
 
+    from testimony import sealing
+    from testimony.keystore import FileKeystore
+
+    store = FileKeystore(os.environ["STORY_KEYSTORE"])
+    epoch = (store.epochs() or [store.create()])[-1]
+    kek = store.key(epoch)
+    today = datetime.date.today()
+    languages = ("kk", "ru", "en")
     with psycopg.connect(url, autocommit=False) as conn:
-        params = {
-            "tag": f"bench{start}-",
-            "start": start,
-            "stop": stop,
-            "installation": installation,
-        }
-        for statement in SEED:
-            conn.execute(statement, params)
+        with conn.cursor() as cur:
+            with (
+                cur.copy(f"COPY testimony_story ({STORY_COLUMNS}) FROM STDIN") as stories,
+            ):
+                keys = []
+                for g in range(start, stop + 1):
+                    story_id = uuid.uuid4()
+                    key = sealing.new_data_key()
+                    text = f"Бенчмарк story {g}: " + "Мен ұзақ үндемедім. " * 8
+                    sealed = sealing.seal(
+                        key, text, sealing.aad(story_id, "testimony.story.published_text")
+                    )
+                    day = today - datetime.timedelta(days=g % 400)
+                    stories.write_row(
+                        (
+                            story_id,
+                            b"",
+                            languages[g % 3],
+                            "",
+                            "wall",
+                            "published",
+                            "web",
+                            day,
+                            "k1",
+                            hashlib.md5(f"bench{start}-{g}".encode()).hexdigest(),
+                            False,
+                            False,
+                            False,
+                            False,
+                            False,
+                            3,
+                            sealed,
+                            '["self-harm"]' if g % 10 == 0 else "[]",
+                            day,
+                            "",
+                        )
+                    )
+                    keys.append(
+                        (story_id, epoch, sealing.wrap(kek, key, sealing.key_aad(story_id, epoch)))
+                    )
+            with cur.copy("COPY testimony_storykey (story_id, epoch, wrapped) FROM STDIN") as out:
+                for row in keys:
+                    out.write_row(row)
+        params = {"installation": installation}
+        conn.execute(LINK, params)
+        conn.execute(BUMP, params)
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE testimony_story")
+        conn.execute("VACUUM ANALYZE testimony_storykey")
         conn.execute("VACUUM ANALYZE testimony_story_installations")
 
 
@@ -268,6 +313,7 @@ def main() -> None:
     from bench import throwaway_secrets
 
     throwaway_secrets()
+    os.environ["STORY_KEYSTORE"] = tempfile.mkdtemp(prefix="untold-bench-keys-")
     env = {
         **os.environ,
         "DATABASE_URL": url,

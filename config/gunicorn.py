@@ -59,3 +59,13 @@ def on_starting(server):
     from django.conf import settings
 
     settings.SECRET_KEY  # noqa: B018 (loading the settings raises ImproperlyConfigured)
+    # The keystore too: a web server without the keys of the encrypted stories never starts.
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from testimony.keys import keystore_ready
+
+    keystore_ready(create_directory=settings.EMBEDDED)
+    connections.close_all()

@@ -45,9 +45,21 @@ def _broker() -> str:
     return OK
 
 
-CHECKS = {"database": _database, "cache": _cache, "broker": _broker}
-# Seizure-resistant storage (not built yet) adds its keystore here: a check that the mounted
-# keystore volume is present and unlocked, so that a web process without it is never ready.
+def _keystore() -> str:
+    """The keystore volume is mounted and holds the current epoch's key: a web process without
+    it could not open a single story, so it is never ready. No key leaves the process."""
+    from testimony import keystore
+
+    store = keystore.keystore()
+    if not store.available():
+        raise keystore.KeystoreUnavailable("no keystore")
+    epochs = store.epochs()
+    if epochs and not store.readable(epochs[-1]):  # (none yet: the first story makes one)
+        raise keystore.KeystoreUnavailable("the current epoch's key is unreadable")
+    return OK
+
+
+CHECKS = {"database": _database, "cache": _cache, "broker": _broker, "keystore": _keystore}
 
 
 @require_safe

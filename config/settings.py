@@ -393,6 +393,13 @@ STATS_K = env.int("STATS_K", default=10)
 STATS_ROUNDING = env.int("STATS_ROUNDING", default=5)
 STATS_BATCH = env.int("STATS_BATCH", default=10)
 STATS_RELEASE_SECONDS = env.float("STATS_RELEASE_SECONDS", default=86400.0)
+# --- Seizure-resistant storage (DESIGN.md invariant 10, testimony.keys) -----------------------
+# The key-encryption keys live here, outside the database: a directory on its own volume in
+# the real stack, never in the database's backups. `make run` keeps it under var/keys.
+STORY_KEYSTORE = env("STORY_KEYSTORE", default=str(BASE_DIR / "var" / "keys"))
+STORY_KEYSTORE_BACKEND = env("STORY_KEYSTORE_BACKEND", default="testimony.keystore.FileKeystore")
+# A new epoch (and the destruction of the previous one) this often.
+STORY_KEY_EPOCH_SECONDS = env.float("STORY_KEY_EPOCH_SECONDS", default=86400.0)
 
 # --- Celery: every task's queue and every periodic job, in one place --------------------------
 # Beat runs these (and `make run` runs them in-process, config/embedded.py); each task is
@@ -401,6 +408,7 @@ CELERY_TASK_ROUTES = {
     "moderation.screen_story": {"queue": "screening"},
     "testimony.publish_due": {"queue": "default"},
     "figures.release": {"queue": "default"},
+    "testimony.rotate_keys": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     "screening-sweep": {"task": "moderation.sweep_received", "schedule": SCREENING_SWEEP_SECONDS},
@@ -411,6 +419,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": HELP_VERIFY_SWEEP_SECONDS,
     },
     "statistics-release": {"task": "figures.release", "schedule": STATS_RELEASE_SECONDS},
+    # Checks often, rotates when the newest epoch is STORY_KEY_EPOCH_SECONDS old.
+    "key-rotation": {
+        "task": "testimony.rotate_keys",
+        "schedule": min(STORY_KEY_EPOCH_SECONDS, 3600.0),
+    },
     "storage-rewrite": {
         "task": "testimony.rewrite_story_tables",
         "schedule": STORAGE_REWRITE_SECONDS,

@@ -96,6 +96,10 @@ class CountsOut(serializers.Serializer):
 
 class StoryOut(StoryStateOut):
     text = serializers.CharField()
+    text_damaged = serializers.BooleanField(
+        help_text="The text does not decrypt under its own key (changed on disk, or moved "
+        "from another story): `text` is empty. Reject it and tell the operator."
+    )
     findings = FindingOut(many=True)
     redactions = SpanSerializer(many=True)
     redacted_text = serializers.CharField()
@@ -119,6 +123,7 @@ def story_out(story, user) -> dict:
     signature = getattr(story, "signature", None)
     return {
         **{name: getattr(story, name) for name in (*selectors.STATE_COLUMNS, "text", "labels")},
+        "text_damaged": story.text_damaged,
         "findings": [
             {
                 k: getattr(f, k)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from testimony.models import Story
+from testimony.sealing import SealedTextField
 
 
 class Severity(models.IntegerChoices):
@@ -239,7 +240,7 @@ class ReviewNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("note"))
+    text = SealedTextField(_("note"), story_attr="story_id")  # under the story's key
     written_on = models.DateField(_("written on"))  # a day, never a time
 
     def __str__(self) -> str:

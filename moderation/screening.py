@@ -164,14 +164,20 @@ def _hold_others(story_ids: list[str], finding: screeners.Finding) -> None:
 
 def story_screen(*, story_id: str) -> bool:
     """Screen a received story and route it. Idempotent: a screened story is left alone."""
-    story = Story.objects.filter(id=story_id, status=Status.RECEIVED).only("id", "text").first()
+    story = (
+        Story.objects.filter(id=story_id, status=Status.RECEIVED)
+        .select_related("sealing_key")  # its data key, in the same query
+        .only("id", "text", "sealing_key__epoch", "sealing_key__wrapped")
+        .first()
+    )
     if story is None:
         return False
     attempts = _count_attempt(story_id)
     if attempts > settings.SCREENING_MAX_ATTEMPTS:
         log.error("screening crashed %s times on one story: routed unscreened", attempts - 1)
         return story_screen_failed(story_id=story_id)
-    language, findings, incomplete = run_screeners(story.text)
+    text = story.text  # decrypted once (testimony.sealing); a received story's text never changes
+    language, findings, incomplete = run_screeners(text)
     with transaction.atomic():
         story = Story.objects.select_for_update().filter(id=story_id).first()
         if story is None or story.status != Status.RECEIVED:
@@ -180,7 +186,7 @@ def story_screen(*, story_id: str) -> bool:
             record = getattr(screeners.module(path), "record", None)
             if record is None:
                 continue
-            recorded = record(story=story, text=story.text)
+            recorded = record(story=story, text=text)
             findings.extend(recorded.findings)
             if recorded.hold_with and recorded.hold_finding:
                 _hold_others(recorded.hold_with, recorded.hold_finding)

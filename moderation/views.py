@@ -279,6 +279,7 @@ def _review_context(request, story, filters, *, problem=None) -> dict:
     return {
         **_base_context(request),
         "story": story,
+        "damaged": story.text_damaged,
         "filters_query": _filter_query(filters),
         "segments": highlighted_segments(story.text, findings),
         "findings": [

@@ -8,13 +8,14 @@ class TestimonyConfig(AppConfig):
     verbose_name = _("Testimony")
 
     def ready(self) -> None:
-        from testimony import erasure, signals, tasks  # noqa: F401 (registers the tasks)
+        from testimony import erasure, keys, signals, tasks  # noqa: F401 (registers the tasks)
 
         # The app's wiring: the wall's tasks and admin pages, and its feeds' listener.
         from testimony.wall import admin, feeds  # noqa: F401
         from testimony.wall import tasks as wall_tasks  # noqa: F401
 
         erasure.connect_sqlite_pragmas()
+        keys.connect()  # a new story's data key is stored with it
         signals.walls_changed.connect(feeds.walls_changed, dispatch_uid="untold-walls-changed")
         from figures.signals import release_made
 

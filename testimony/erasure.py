@@ -30,7 +30,12 @@ def connect_sqlite_pragmas() -> None:
 
 
 def after_erasure() -> None:
-    """Called on commit of an erasure: push the erased bytes out of every file."""
+    """Called on commit of an erasure: push the erased bytes out of every file, and rotate the
+    epoch so that no copy of the database (backup, replica, old WAL) still opens the erased
+    story with the live keystore (its key row is gone here, but not from those copies)."""
+    from testimony.keys import rotation_request
+
+    rotation_request()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

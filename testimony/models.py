@@ -1,9 +1,11 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from testimony.sealing import SealedTextField
 
 
 class Region(models.TextChoices):
@@ -212,11 +214,23 @@ class Switches(models.Model):
         return str(_("pause switches"))
 
 
+class StoryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Sealing a text made each new story a data key; bulk_create sends no post_save.
+        from testimony import keys
+
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            keys.store_new_keys(made, using=self.db)
+        return made
+
+
 class Story(models.Model):
     """An anonymous story: it keeps the day it arrived and nothing finer (invariant 2)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    text = models.TextField(_("text"), blank=True)
+    # Sealed under the story's own data key (testimony.sealing); reads as plain text.
+    text = SealedTextField(_("text"), story_attr="pk")
     language = models.CharField(_("language"), max_length=8, blank=True)
     region = models.CharField(_("region"), max_length=32, choices=Region.choices, blank=True)
     consent = models.CharField(_("consent"), max_length=16, choices=Consent.choices)
@@ -238,7 +252,7 @@ class Story(models.Model):
     second_review_needed = models.BooleanField(_("second review needed"), default=False)
 
     # Review and publication. The wall shows `published_text` (the redacted text), never `text`.
-    published_text = models.TextField(_("published text"), blank=True)
+    published_text = SealedTextField(_("published text"), story_attr="pk")
     labels = models.JSONField(_("content-warning labels"), default=list, blank=True)
     installations = models.ManyToManyField(
         Installation, blank=True, related_name="stories", verbose_name=_("shown at")
@@ -253,6 +267,8 @@ class Story(models.Model):
     # The one-time token of her optional answers (figures): kept only until the review
     # decides, then erased here and on the answers' side (README, "Numbers for advocates").
     statistics_token = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("story")
@@ -278,6 +294,33 @@ class Story(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.received_on})"
+
+    def save(self, *args, **kwargs):
+        # The row and its new data key (testimony.keys) are written together or not at all.
+        with transaction.atomic(using=kwargs.get("using") or self._state.db or "default"):
+            super().save(*args, **kwargs)
+
+    @property
+    def text_damaged(self) -> bool:
+        """Its text did not open under its own key: changed on disk, or moved from another row."""
+        from testimony.sealing import sealed_damaged
+
+        self.text, self.published_text  # noqa: B018 (reading opens them)
+        return sealed_damaged(self)
+
+
+class StoryKey(models.Model):
+    """A story's data key, wrapped by its epoch's key-encryption key (kept in the keystore,
+    never here). Deleting this row erases every copy of the story's sealed texts."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="sealing_key"
+    )
+    epoch = models.PositiveIntegerField(db_index=True)
+    wrapped = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"key (epoch {self.epoch})"
 
 
 class WallReport(models.Model):

@@ -45,3 +45,16 @@ def expire_help_checks() -> int:
     from testimony.help import help_checks_expire
 
     return help_checks_expire()
+
+
+@periodic_job(name="testimony.rotate_keys", time_limit=1800)
+def rotate_keys(requested: bool = False) -> int | None:
+    # Beat checks often; a new epoch is made once the newest is STORY_KEY_EPOCH_SECONDS old.
+    # An erasure requests one at once (requested=True): erasures during it ask for the next.
+    from testimony.keys import keys_rotate, rotation_due, rotation_requested_clear
+
+    if requested:
+        rotation_requested_clear()
+    elif not rotation_due():
+        return None
+    return keys_rotate().epoch

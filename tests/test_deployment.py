@@ -78,7 +78,12 @@ def test_named_volumes_for_the_database_certificates_static_files_and_onion_keys
     assert "db-data:/var/lib/postgresql/data" in SERVICES["db"]["volumes"]
     assert "certificates:/etc/letsencrypt:ro" in SERVICES["proxy"]["volumes"]
     assert "onion-keys:/var/lib/tor/untold" in SERVICES["tor"]["volumes"]
-    assert "# keystore:" in (ROOT / "docker-compose.yml").read_text()  # its marked place
+    # The keystore: a volume of its own (never the database's), in every application container.
+    assert "keystore" in COMPOSE["volumes"]
+    for name in APP:
+        assert "keystore:/run/untold/keystore" in SERVICES[name]["volumes"]
+        assert SERVICES[name]["environment"]["STORY_KEYSTORE"] == "/run/untold/keystore"
+    assert not any("keystore" in v for v in SERVICES["db"]["volumes"])
 
 
 def test_compose_refuses_to_start_without_its_secrets():

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from figures.questions import BY_KEY
 from figures.selectors import release_cells, release_latest
-from testimony import switches
+from testimony import keys, switches
 from testimony.models import Installation, LabelPolicy, Status, Story
 
 _STATE_TTL = 300
@@ -208,11 +208,17 @@ def visible_stories(
                 continue
             if len(page) == size:  # one more visible story exists: there is a next page
                 last = page[-1]
-                return page, Cursor(last["published_on"], last["id"])
+                return _opened(page), Cursor(last["published_on"], last["id"])
             page.append(row)
         if len(rows) < batch:
-            return page, None
+            return _opened(page), None
         position = Cursor(rows[-1]["published_on"], rows[-1]["id"])
+
+
+def _opened(page: list[dict]) -> list[dict]:
+    # Decrypted here, at render, once per version: the rendering is what the cache keeps.
+    keys.open_column(page, model=Story, column="published_text")
+    return page
 
 
 def _after(query, position: Cursor | None):

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from testimony import erasure
+from testimony import erasure, keys
 from testimony.models import AuditAction, Consent, Status, Story
 from testimony.services import story_erase_derived, story_transition
 
@@ -61,8 +61,11 @@ def publish_due(*, now: datetime.datetime | None = None) -> int:
     today = timezone.localdate(now)
     for story in due:
         # After publication only the published (redacted) text is kept (invariant 6): the
-        # original text and everything derived from it go now.
+        # original text and everything derived from it go now, its data key with them; the
+        # published text is sealed again under a new key of its own.
+        shown = story.published_text
         story_erase_derived(story=story)
+        keys.story_rekey(story=story)
         story_transition(
             story=story,
             to=Status.PUBLISHED,
@@ -70,6 +73,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> int:
             publish_at=None,
             published_on=today,
             text="",
+            published_text=shown,
         )
     transaction.on_commit(erasure.after_erasure)
     return len(due)

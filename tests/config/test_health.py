@@ -22,8 +22,8 @@ def test_readyz_names_each_service_and_nothing_about_stories(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     answers = response.json()
-    assert set(answers) == {"database", "cache", "broker"}
-    assert answers["database"] == answers["cache"] == "ok"
+    assert set(answers) == {"database", "cache", "broker", "keystore"}
+    assert answers["database"] == answers["cache"] == answers["keystore"] == "ok"
     assert answers["broker"] in ("ok", "in-process")  # the suite runs tasks eagerly
     assert response["Cache-Control"] == "no-store"
 
@@ -70,10 +70,27 @@ def test_readyz_fails_when_postgresql_is_unreachable(tmp_path):
         tmp_path, DATABASE_URL=f"postgres://untold@127.0.0.1:{_closed_port()}/untold"
     )
     assert status == 503
-    assert answers == {"database": "unreachable", "cache": "ok", "broker": "in-process"}
+    assert answers == {
+        "database": "unreachable",
+        "cache": "ok",
+        "broker": "in-process",
+        "keystore": "ok",
+    }
 
 
 def test_readyz_fails_when_redis_is_unreachable(tmp_path):
     status, answers = readyz_with(tmp_path, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0")
     assert status == 503
-    assert answers == {"database": "ok", "cache": "unreachable", "broker": "unreachable"}
+    assert answers == {
+        "database": "ok",
+        "cache": "unreachable",
+        "broker": "unreachable",
+        "keystore": "ok",
+    }
+
+
+def test_readyz_fails_when_the_keystore_is_not_mounted(tmp_path):
+    status, answers = readyz_with(tmp_path, STORY_KEYSTORE=str(tmp_path / "not-mounted"))
+    assert status == 503
+    assert answers["keystore"] == "unreachable" and answers["database"] == "ok"
+    assert not (tmp_path / "not-mounted").exists()

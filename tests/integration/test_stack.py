@@ -198,7 +198,7 @@ def test_a_story_goes_through_the_whole_stack_and_nothing_of_its_teller_is_logge
     # 6. Health and operations, asked of gunicorn directly as the orchestrator and Prometheus do.
     base = f"http://127.0.0.1:{real_stack['gunicorn_port']}"
     ready = json.loads(urllib.request.urlopen(f"{base}/readyz", timeout=10).read())
-    assert ready == {"database": "ok", "cache": "ok", "broker": "ok"}
+    assert ready == {"database": "ok", "cache": "ok", "broker": "ok", "keystore": "ok"}
     scrape = urllib.request.Request(
         f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
     )
@@ -238,7 +238,7 @@ def test_make_up_runs_the_procfile_under_honcho(worker_env, tmp_path):
     values = stack_env(
         worker_env, PORT=str(port), BIND_HOST="127.0.0.1", SCREENING_SWEEP_SECONDS="1"
     )
-    keep = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "RECEIPT_KEYS")
+    keep = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "RECEIPT_KEYS", "STORY_KEYSTORE")
     env_file = tmp_path / "untold.env"
     env_file.write_text(
         "".join(

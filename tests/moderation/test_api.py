@@ -250,3 +250,21 @@ def test_a_decision_with_a_broken_body_is_a_400_and_changes_nothing(
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"]
     assert Story.objects.get(id=story.id).status == story.status
+
+
+def test_the_api_says_a_damaged_story_is_damaged_and_gives_no_other_text(
+    call, moderator, token_for
+):
+    from testimony.sealing import Sealed
+
+    first, second = (
+        screened("First: he waited outside my work."),
+        screened("Second: he hit me in the kitchen."),
+    )
+    theirs = bytes(Story.objects.filter(id=second.id).values_list("text", flat=True).get())
+    Story.objects.filter(id=first.id).update(text=Sealed(theirs))
+    token = token_for(moderator)
+    damaged = call("get", f"stories/{first.id}/", token).json()
+    assert damaged["text_damaged"] is True and damaged["text"] == ""
+    intact = call("get", f"stories/{second.id}/", token).json()
+    assert intact["text_damaged"] is False and intact["text"] == "Second: he hit me in the kitchen."
