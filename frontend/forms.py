@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from testimony import receipts
 from testimony.models import Consent, Region
 
 _NO_LEARNING = {
@@ -34,12 +35,40 @@ class StoryForm(forms.Form):
     )
 
 
+# Eight words of the longest Kazakh ones, numbered and punctuated as a note may be, fit.
+RECEIPT_MAX_CHARS = 300
+_RECEIPT_TYPING = {**_NO_LEARNING, "autocapitalize": "none", "rows": 3}
+
+
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(
-        label=_("Your receipt code"),
-        max_length=100,
-        widget=forms.TextInput(attrs={**_NO_LEARNING, "autocapitalize": "characters"}),
+        label=_("Your receipt"),
+        max_length=RECEIPT_MAX_CHARS,
+        widget=forms.Textarea(attrs=_RECEIPT_TYPING),  # a list pasted from a note keeps its lines
     )
+
+
+class ReceiptCheckForm(forms.Form):
+    """The confirmation page's "check that you saved it": what she typed, and what was shown."""
+
+    typed = forms.CharField(
+        label=_("Your receipt, as you saved it"),
+        max_length=RECEIPT_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs=_RECEIPT_TYPING),
+    )
+    shown = forms.CharField(max_length=RECEIPT_MAX_CHARS, widget=forms.HiddenInput)
+    danger = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    region = forms.ChoiceField(
+        choices=[("", "")] + list(Region.choices), required=False, widget=forms.HiddenInput
+    )
+
+    def clean_shown(self):
+        shown = self.cleaned_data["shown"]
+        canonical = receipts.normalize(shown)
+        if canonical is None or len(canonical) != receipts.GROUPS * receipts.GROUP_LEN:
+            raise forms.ValidationError("not a receipt of the current format")
+        return shown
 
 
 class RegionForm(forms.Form):
