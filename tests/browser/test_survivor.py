@@ -304,7 +304,8 @@ def test_she_checks_the_words_she_saved_with_or_without_javascript(open_page, se
     page.locator("#saved-check button[type=submit]").click()
     page.locator("#check-problem").wait_for()
     assert page.locator("#receipt-words li").all_inner_texts() == words
-    assert axe_violations(page) == []
+    if javascript:  # axe runs as a script in the page
+        assert axe_violations(page) == []
     # typed back as she may have saved it: one a line, capitals, Kazakh letters as Russian
     typed = "\n".join(words).upper().translate(str.maketrans("ӘҒҚҢӨҰҮҺІ", "АГКНОУУХИ"))
     page.fill("#typed-back", typed)
