@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from figures.questions import BY_KEY, PREFER_NOT, QUESTIONS
-from testimony import intake
+from testimony import intake, receipts
 from testimony.models import Consent, Region
 
 _NO_LEARNING = {
@@ -64,13 +64,41 @@ for _key in BY_KEY:  # the optional questions, after the story (frontend/_questi
     StoryForm.base_fields[_key] = _question_field(BY_KEY[_key])
 
 
+# Eight words of the longest Kazakh ones, numbered and punctuated as a note may be, fit.
+RECEIPT_MAX_CHARS = 300
+_RECEIPT_TYPING = {**_NO_LEARNING, "autocapitalize": "none", "rows": 3}
+
+
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(
-        label=_("Your receipt code"),
-        max_length=100,
-        error_messages={"required": _("Please enter your receipt code.")},
-        widget=forms.TextInput(attrs={**_NO_LEARNING, "autocapitalize": "characters"}),
+        label=_("Your receipt"),
+        max_length=RECEIPT_MAX_CHARS,
+        error_messages={"required": _("Please enter your receipt.")},
+        widget=forms.Textarea(attrs=_RECEIPT_TYPING),  # a list pasted from a note keeps its lines
     )
+
+
+class ReceiptCheckForm(forms.Form):
+    """The confirmation page's "check that you saved it": what she typed, and what was shown."""
+
+    typed = forms.CharField(
+        label=_("Your receipt, as you saved it"),
+        max_length=RECEIPT_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs=_RECEIPT_TYPING),
+    )
+    shown = forms.CharField(max_length=RECEIPT_MAX_CHARS, widget=forms.HiddenInput)
+    danger = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    region = forms.ChoiceField(
+        choices=[("", "")] + list(Region.choices), required=False, widget=forms.HiddenInput
+    )
+
+    def clean_shown(self):
+        shown = self.cleaned_data["shown"]
+        canonical = receipts.normalize(shown)
+        if canonical is None or len(canonical) != receipts.GROUPS * receipts.GROUP_LEN:
+            raise forms.ValidationError("not a receipt of the current format")
+        return shown
 
 
 class RegionForm(forms.Form):

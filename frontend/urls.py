@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("tell/", views.tell, name="tell"),
     path("receipt/", views.receipt, name="receipt"),
+    path("receipt/saved/", views.receipt_saved, name="receipt_saved"),
     path("help/", views.resources, name="resources"),
     path("anonymity/", views.anonymity, name="anonymity"),
     path("numbers/", numbers.numbers, name="numbers"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from figures.questions import QUESTIONS, answers_parse
 from frontend import oversize, wording
-from frontend.forms import ReceiptForm, RegionForm, StoryForm
+from frontend.forms import ReceiptCheckForm, ReceiptForm, RegionForm, StoryForm
 from frontend.guards import cross_site
 from moderation import screeners
 from testimony import abuse, formtoken, intake, receipts, switches
@@ -217,13 +217,21 @@ def tell(request):
         return _tell_form(request, form, token=kept, problem=answer.message, status=status)
     region = fields["region"]
     danger = in_danger(answer.text, get_language())
+    return _told(request, receipt=answer.receipt, danger=danger, region=region)
+
+
+def _told(request, *, receipt: str | None, danger: bool, region: str, check=None, status=200):
+    """The confirmation page; `receipt` is None once she has typed it back correctly."""
     context = {
-        "receipt": answer.receipt,
+        "receipt": receipt,
+        "receipt_words": receipts.words_of(receipt, get_language()) if receipt else None,
         "danger": danger,
+        "region": region,
+        "check": check,
         "resources": _resources(request, region=region, emergency_first=danger),
         "region_unknown": _region_unknown(region),
     }
-    return render(request, "frontend/told.html", context)
+    return render(request, "frontend/told.html", context, status=status)
 
 
 def _too_large(request):
@@ -279,6 +287,22 @@ def _wait_message(seconds: int) -> str:
 
 
 @csrf_exempt
+@require_http_methods(["POST"])
+def receipt_saved(request):
+    """She types back the receipt she saved, from where she saved it (optional, no JavaScript
+    needed). Compared with the one the page showed, sent back with the form: nothing is looked
+    up or stored. A mismatch shows the receipt again, since a lost one cannot be recovered."""
+    form = ReceiptCheckForm(request.POST)
+    if cross_site(request) or not form.is_valid():
+        return render(request, "frontend/receipt.html", {"form": ReceiptForm()}, status=400)
+    shown, typed = form.cleaned_data["shown"], form.cleaned_data["typed"]
+    danger, region = form.cleaned_data["danger"], form.cleaned_data["region"]
+    if receipts.same(typed, shown):
+        return _told(request, receipt=None, danger=danger, region=region, check="match")
+    return _told(request, receipt=shown, danger=danger, region=region, check="mismatch")
+
+
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def receipt(request):
     if request.method == "GET":
@@ -306,6 +330,9 @@ def receipt(request):
         context["problem"] = receipts.NOT_FOUND
         return render(request, "frontend/receipt.html", context, status=404)
     context.update(
-        status=found[0], message=found[1], code=code, confirm_withdraw=action == "withdraw"
+        status=found[0],
+        message=found[1],
+        code=receipts.normalize(code),  # one line for the hidden field, whichever she typed
+        confirm_withdraw=action == "withdraw",
     )
     return render(request, "frontend/receipt.html", context)

@@ -135,7 +135,11 @@ class StoryCreateApi(APIView):
         altcha = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
 
     class Output(serializers.Serializer):
-        receipt = serializers.CharField()
+        receipt = serializers.CharField(help_text="The receipt as a code.")
+        words = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="The same receipt as eight words, in each language (kk, ru, en).",
+        )
         status = serializers.CharField()
 
     @extend_schema(request=Input, responses={201: Output})
@@ -151,7 +155,14 @@ class StoryCreateApi(APIView):
         return story_intake_answer(
             self.Input(data=request.data),
             door,
-            lambda answer: {"receipt": answer.receipt, "status": answer.status},
+            lambda answer: {
+                "receipt": answer.receipt,
+                "words": {
+                    lang: receipts.words_of(answer.receipt, lang)
+                    for lang in receipts.WORD_LANGUAGES
+                },
+                "status": answer.status,
+            },
         )
 
 
@@ -171,7 +182,8 @@ class ChallengeApi(APIView):
 
 
 class ReceiptInput(StrictSerializer):
-    receipt = serializers.CharField(max_length=100)
+    # the code, or the eight words (in any of the three languages, one per line or not)
+    receipt = serializers.CharField(max_length=300)
 
 
 def _check_receipt_rate(request) -> None:

@@ -32,7 +32,7 @@ STORIES = {
     ),
 }
 DANGER = "He said he will kill me if I leave. I am writing this while he sleeps."
-RECEIPT = re.compile(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}")
+RECEIPT = re.compile(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}")
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +82,7 @@ def open_page(new_page):
 
 
 def receipt_of(page) -> str:
-    return page.locator("#receipt-code").inner_text().strip()
+    return page.locator("#receipt-code").text_content().strip()
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
@@ -138,7 +138,7 @@ def test_a_browser_that_cannot_run_the_proof_of_work_falls_back_to_the_time_lock
     page.goto("/en/tell/")
     page.fill("textarea[name=text]", STORIES["en"][0])
     page.get_by_role("button", name="Send").click()
-    page.locator("#receipt-code").wait_for()
+    page.locator("#receipt-words").wait_for()
     assert Story.objects.get().no_proof_of_work is True
 
 
@@ -174,7 +174,7 @@ def test_quick_exit_after_sending_and_back_never_returns(open_page):
     page.goto("/en/tell/")
     page.fill("textarea[name=text]", STORIES["en"][0])
     page.get_by_role("button", name="Send").click()
-    page.locator("#receipt-code").wait_for()
+    page.locator("#receipt-words").wait_for()
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
     page.wait_for_url(NEUTRAL)
@@ -211,7 +211,7 @@ def test_the_confirmation_shows_the_regions_helplines(open_page):
     page.fill("textarea[name=text]", STORIES["en"][0])
     page.select_option("select[name=region]", "astana")
     page.get_by_role("button", name="Send").click()
-    page.locator("#receipt-code").wait_for()
+    page.locator("#receipt-words").wait_for()
     phones = page.locator(".phone").all_inner_texts()
     assert phones[0] == "+7 700 111 2233" and "111" in phones
     assert page.locator(".danger-now").count() == 0
@@ -231,7 +231,7 @@ def test_a_danger_text_puts_emergency_numbers_first(open_page):
     page.fill("textarea[name=text]", DANGER)
     page.select_option("select[name=region]", "astana")
     page.get_by_role("button", name="Send").click()
-    page.locator("#receipt-code").wait_for()
+    page.locator("#receipt-words").wait_for()
     first_heading = page.locator("main h1").first.inner_text()
     assert first_heading == "If you are in danger right now, call 112."
     phones = page.locator(".phone").all_inner_texts()
@@ -266,7 +266,7 @@ def test_axe_finds_no_violation_on_any_survivor_page(open_page, lang):
     page.goto(f"/{lang}/tell/")
     page.fill("textarea[name=text]", DANGER)
     page.locator("button[type=submit]").click()
-    page.locator("#receipt-code").wait_for()
+    page.locator("#receipt-words").wait_for()
     found["confirmation"] = axe_violations(page)
     code = receipt_of(page)
     page.check("#saved")  # else the page asks before she leaves it
@@ -321,3 +321,34 @@ def test_the_tell_page_reflows_at_200_percent_text(open_page):
     )
     assert overflow <= 1
     assert page.locator("#quick-exit").is_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_she_checks_the_words_she_saved_with_or_without_javascript(open_page, settings, javascript):
+    settings.FORM_TIME_LOCK_SECONDS = 0  # without JavaScript, no wait (tested above)
+    text, _, send, thanks = STORIES["kk"]
+    page = open_page(javascript=javascript)
+    page.goto("/kk/tell/")
+    page.fill("textarea[name=text]", text)
+    page.get_by_role("button", name=send).click()
+    page.get_by_text(thanks).wait_for()
+    words = page.locator("#receipt-words li").all_inner_texts()
+    assert len(words) == 8
+    # the code is the other choice: hidden until she asks for it
+    assert not page.locator("#receipt-code").is_visible()
+    page.locator(".receipt-code summary").click()
+    assert RECEIPT.fullmatch(page.locator("#receipt-code").inner_text().strip())
+    # a slip: told so, and the same words are shown again
+    page.fill("#typed-back", " ".join(words[:7]))
+    page.locator("#saved-check button[type=submit]").click()
+    page.locator("#check-problem").wait_for()
+    assert page.locator("#receipt-words li").all_inner_texts() == words
+    if javascript:  # axe runs as a script in the page
+        assert axe_violations(page) == []
+    # typed back as she may have saved it: one a line, capitals, Kazakh letters as Russian
+    typed = "\n".join(words).upper().translate(str.maketrans("ӘҒҚҢӨҰҮҺІ", "АГКНОУУХИ"))
+    page.fill("#typed-back", typed)
+    page.locator("#saved-check button[type=submit]").click()
+    page.locator("#check-match").wait_for()
+    assert page.locator("#receipt-words").count() == 0  # shown no more
+    assert page.csp_violations == []

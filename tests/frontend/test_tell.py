@@ -45,7 +45,7 @@ def test_sending_shows_the_receipt_once(client):
     response = send(client)
     assert response.status_code == 200
     receipt = re.search(r'id="receipt-code"[^>]*>([^<]+)<', response.content.decode()).group(1)
-    assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}", receipt)
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", receipt)
     assert Story.objects.get().channel == "web"
 
 

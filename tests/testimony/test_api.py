@@ -1,5 +1,6 @@
 import pytest
 
+from testimony import receipts
 from testimony.models import Story
 from tests.testimony.test_services import TYPED_AND_STORED
 
@@ -16,8 +17,12 @@ def test_a_story_is_received_with_a_receipt(api):
     response = api(STORIES, {**GOOD, "region": "astana"})
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"receipt", "status"}
+    assert set(body) == {"receipt", "words", "status"}
     assert body["status"] == "received"
+    # the same receipt as eight words in each language, index for index the same secret
+    assert set(body["words"]) == {"kk", "ru", "en"}
+    for language, words in body["words"].items():
+        assert words == receipts.words_of(body["receipt"], language)
     story = Story.objects.get()
     assert story.region == "astana" and story.consent == "wall" and story.channel == "api"
     assert story.text == GOOD["text"]
@@ -115,6 +120,29 @@ def test_status_and_withdraw_by_receipt(api):
     assert api("/api/v1/receipts/status/", {"receipt": receipt}).json()["status"] == "withdrawn"
 
 
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_receipt_endpoints_take_the_words_in_any_language(api, language):
+    body = api(STORIES, GOOD).json()
+    words = body["words"][language]
+    status = api(
+        "/api/v1/receipts/status/", {"receipt": "\n".join(words)}, HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert status.status_code == 200 and status.json()["status"] == "received"
+    withdrawn = api("/api/v1/receipts/withdraw/", {"receipt": " ".join(words).upper()})
+    assert withdrawn.json() == {"status": "withdrawn"}
+    assert Story.objects.get().status == "withdrawn"
+
+
+def test_receipt_endpoints_still_take_a_code_of_the_first_format(api):
+    old = "AB1D0-KMH0P-CTX2Y-V9E3Z"
+    api(STORIES, GOOD)
+    stored = receipts.digest(old)
+    Story.objects.update(receipt_key_id=stored.key_id, receipt_hash=stored.value)  # as before
+    status = api("/api/v1/receipts/status/", {"receipt": old.lower()})
+    assert status.status_code == 200 and status.json()["status"] == "received"
+    assert api("/api/v1/receipts/withdraw/", {"receipt": old}).json() == {"status": "withdrawn"}
+
+
 def test_unknown_receipt_gets_a_plain_not_found(api):
     api(STORIES, GOOD)
     for path in ("/api/v1/receipts/status/", "/api/v1/receipts/withdraw/"):
@@ -134,8 +162,10 @@ def test_receipt_lookups_are_rate_limited(api, settings):
 
 
 def test_the_receipt_never_travels_in_a_url(api):
-    receipt = api(STORIES, GOOD).json()["receipt"]
-    assert api(f"/api/v1/receipts/status/?receipt={receipt}", {}).status_code == 400
+    body = api(STORIES, GOOD).json()
+    assert api(f"/api/v1/receipts/status/?receipt={body['receipt']}", {}).status_code == 400
+    words = "+".join(body["words"]["en"])
+    assert api(f"/api/v1/receipts/status/?receipt={words}", {}).status_code == 400
 
 
 def test_schema_describes_every_public_endpoint(client):
