@@ -11,7 +11,9 @@ import pytest
 from testimony.models import Story
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-SCRIPTS = ["feed", "feed_proxy", "pow_solve", "queue", "screening", "tell_page_weight"]
+SCRIPTS = [
+    "feed", "feed_proxy", "intake", "pow_solve", "queue", "screening", "tell_page_weight",
+]  # fmt: skip
 
 # What `python bench/<name>.py` does to the path, then the script's own top level (its
 # argument parsing stops at --help), then what psycopg and concurrent.futures import.
