@@ -34,6 +34,12 @@ INVISIBLE_RANGES = (
 _INVISIBLE = re.compile(
     "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in INVISIBLE_RANGES) + "]"
 )
+# Combining marks stacked on one letter: no language needs more than a few (Vietnamese stacks
+# two), a run of hundreds ("Zalgo" text) only hides the words under it or pads a story out.
+# Each run of the combining blocks is cut to MAX_MARKS.
+MAX_MARKS = 4
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARK_RUN = re.compile(f"([{_MARKS}]{{{MAX_MARKS}}})[{_MARKS}]+")
 # The only entities in bleach's output once every "&" she typed was escaped: its own escapes.
 _BLEACH_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
 _UNDO_ESCAPES = re.compile("|".join(re.escape(entity) for entity in _BLEACH_ESCAPES))
@@ -67,7 +73,8 @@ def _one_pass(text: str) -> str:
     text = strip_invisible(text)
     if "<" in text:  # without a "<" there is no markup: bleach would give the text back
         text = _strip_markup(text)
-    return strip_invisible(unicodedata.normalize("NFC", text)).strip()
+    text = strip_invisible(unicodedata.normalize("NFC", text))
+    return _MARK_RUN.sub(r"\1", text).strip()
 
 
 def _settled(text: str) -> bool:
@@ -76,6 +83,7 @@ def _settled(text: str) -> bool:
     return (
         "<" not in text
         and _INVISIBLE.search(text) is None
+        and _MARK_RUN.search(text) is None
         and unicodedata.is_normalized("NFC", text)
         and text == text.strip()
     )

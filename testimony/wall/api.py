@@ -36,17 +36,21 @@ def _matches(request, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
+NO_SUCH_INSTALLATION = _("No such installation.")
+NOT_A_CURSOR = _("Not a cursor from this feed.")
+
+
 @require_GET
 def feed(request, slug: str):
     """`GET /api/v1/wall/<installation>/stories/[?after=<cursor>]`"""
     state = feeds.feed_state(slug)
     if state is None:
-        return JsonResponse({"detail": "No such installation."}, status=404)
+        return JsonResponse({"detail": str(NO_SUCH_INSTALLATION)}, status=404)
     cursor = request.GET.get("after", "")
     try:
         page = feeds.feed_page(state, cursor)
     except ValueError:
-        return JsonResponse({"after": ["Not a cursor from this feed."]}, status=400)
+        return JsonResponse({"after": [str(NOT_A_CURSOR)]}, status=400)
     if _matches(request, page.etag):
         response = HttpResponseNotModified()
     else:
@@ -75,7 +79,7 @@ def heartbeat(request, slug: str):
     Rate limited per rate key (WALL_HEARTBEAT_RATE_LIMIT)."""
     state = feeds.feed_state(slug)
     if state is None:
-        return JsonResponse({"detail": "No such installation."}, status=404)
+        return JsonResponse({"detail": str(NO_SUCH_INSTALLATION)}, status=404)
     if not ratelimit.hit("wall-heartbeat", request.rate_key, settings.WALL_HEARTBEAT_RATE_LIMIT):
         return JsonResponse({"detail": str(abuse.TOO_MANY_TRIES)}, status=429)
     try:

@@ -215,3 +215,26 @@ def test_markup_is_parsed_once_and_plain_text_not_at_all(monkeypatch, text, blea
     clean = plain_text(text)
     assert len(calls) == bleach_runs
     assert "<" not in clean and clean == clean.strip()
+
+
+MARK = st.sampled_from(["\u0301", "\u0308", "\u0483", "\u1dc4", "\u20d7", "\ufe20"])
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.sampled_from("aаәeı "), st.lists(MARK, max_size=40)), max_size=30))
+def test_no_letter_keeps_more_than_a_few_combining_marks(parts):
+    from testimony.sanitize import _MARK_RUN, MAX_MARKS
+
+    text = "".join(letter + "".join(marks) for letter, marks in parts)
+    clean = plain_text(text)
+    assert _MARK_RUN.search(clean) is None
+    assert plain_text(clean) == clean
+    for letter, marks in parts:  # a few marks on a letter (Vietnamese stacks two) all stay
+        if 0 < len(marks) <= MAX_MARKS and letter != " ":
+            assert unicodedata.normalize("NFC", letter + "".join(marks)) in clean
+
+
+def test_a_story_of_ten_thousand_combining_marks_is_too_short():
+    with pytest.raises(ValidationError) as refused:
+        clean_story_text("\u0301" * 10_000)
+    assert refused.value.code == "too_short"
