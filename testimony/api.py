@@ -35,7 +35,7 @@ def _translated_validators(field: serializers.CharField) -> None:
 class StrictSerializer(serializers.Serializer):
     """Rejects any field it does not declare: an unexpected field is a mistake or a probe."""
 
-    default_error_messages = {"unknown": _("Unknown field.")}
+    default_error_messages = {"unknown": _("Unknown field."), "not_text": _("This must be text.")}
 
     @property
     def errors(self):
@@ -52,6 +52,18 @@ class StrictSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(
                 {name: [self.error_messages["unknown"]] for name in sorted(unknown)}
+            )
+        # DRF's CharField takes 0 for "0": a text field here takes text only, as the schema says.
+        not_text = [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, serializers.CharField)
+            and name in self.initial_data
+            and not isinstance(self.initial_data[name], str | None)
+        ]
+        if not_text:
+            raise serializers.ValidationError(
+                {name: [self.error_messages["not_text"]] for name in not_text}
             )
         return attrs
 
