@@ -51,7 +51,7 @@ CAMPAIGN = (
     "Those so-called shelters take foreign money and break up families. Nobody in our town "
     "was ever beaten, it is all invented by activists who want grants. Story {n}."
 )
-GENUINE_TEXT = [
+OPENINGS = [
     "My husband took my salary card every month and I had to ask him for bus money.",
     "Апам айтты: шыда, балам. Мен он жыл шыдадым, енді қызыммен бөлек тұрамын.",
     "Он запирал меня дома, когда уходил на работу. Я ушла к сестре прошлой зимой.",
@@ -63,6 +63,24 @@ GENUINE_TEXT = [
     "Мне звонили его родственники и требовали забрать заявление из полиции.",
     "After the wedding he would not let me visit my parents. I saw my mother twice in a year.",
 ]
+ENDINGS = [
+    "I am writing this on the bus to work.",
+    "Қазір бәрі жақсы, бірақ мен ұмытпаймын.",
+    "Теперь я учусь на бухгалтера и снимаю комнату.",
+    "My daughter drew me a picture of our new flat.",
+    "Соседи всё слышали и молчали.",
+    "The police officer told me to go home and cook dinner.",
+    "Мен бұл туралы алғаш рет жазып отырмын.",
+    "Я долго думала, что сама виновата.",
+    "It took me four years to say it out loud.",
+    "My brother helped me move my things at night.",
+]
+
+
+def genuine_text(k: int) -> str:
+    """Thirty different stories: no two share both halves, so none is another's near-duplicate."""
+    opening = OPENINGS[k % len(OPENINGS)]
+    return f"{opening} {ENDINGS[(k % len(OPENINGS) + k // len(OPENINGS) * 3) % len(ENDINGS)]}"
 
 
 def _stack_env(worker_env: dict, **extra: str) -> dict:
@@ -232,7 +250,7 @@ def test_a_flood_is_contained_and_genuine_stories_get_through(hostile_stack):
                 schedule.pop(0)
                 k = len(genuine_sent)
                 address = GENUINE[k % len(GENUINE)]
-                text = f"{GENUINE_TEXT[k % len(GENUINE_TEXT)]} ({k // len(GENUINE_TEXT) + 1})"
+                text = genuine_text(k)
                 genuine_status.append(_send_story(genuine[address], text)[0])
                 genuine_sent.append(text)
     finally:
@@ -246,13 +264,15 @@ def test_a_flood_is_contained_and_genuine_stories_get_through(hostile_stack):
 
     stack.wait_until(screened, timeout=600, message="every story screened", interval=1)
 
-    tenth = max(1, sent // 10)
-    early, late = statistics.mean(hostile_costs[:tenth]), statistics.mean(hostile_costs[-tenth:])
-    early_s = statistics.mean(hostile_seconds[:tenth])
+    # Its first stories, within every limit, against the last tenth of the flood.
+    first, tenth = 5, max(5, sent // 10)
+    early, late = statistics.mean(hostile_costs[:first]), statistics.mean(hostile_costs[-tenth:])
+    early_s = statistics.mean(hostile_seconds[:first])
     late_s = statistics.mean(hostile_seconds[-tenth:])
     held = Story.objects.filter(text__startswith="Those so-called shelters", status=Status.HELD)
     clusters = sorted(set(held.values_list("signature__cluster", flat=True)) - {None, ""})
     accepted_hostile = Story.objects.filter(text__startswith="Those so-called shelters").count()
+    held_count = held.count()
     rejected = 0
     for cluster in clusters:
         answer = _json(
@@ -274,9 +294,9 @@ def test_a_flood_is_contained_and_genuine_stories_get_through(hostile_stack):
     print(
         f"\nflood: {sent} hostile stories sent in {spent:.0f} s ({sent / spent:.1f}/s), "
         f"{hostile_accepted} accepted ({accepted_hostile} stored)\n"
-        f"  hostile cost per story: first tenth {early:.0f} hashes / {early_s * 1000:.0f} ms, "
+        f"  hostile cost per story: first {first} {early:.0f} hashes / {early_s * 1000:.0f} ms, "
         f"last tenth {late:.0f} hashes / {late_s * 1000:.0f} ms (x{late / max(early, 1):.1f})\n"
-        f"  held in {len(clusters)} campaign clusters: {held.count()} stories, each cluster "
+        f"  held in {len(clusters)} campaign clusters: {held_count} stories, each cluster "
         f"rejected in one action ({rejected} actions); left waiting afterwards: {left}\n"
         f"  genuine: {len(genuine_sent)} sent, {genuine_status.count(201)} accepted, "
         f"{genuine_rows.filter(status=Status.PENDING).count()} in the queue\n"
@@ -287,7 +307,7 @@ def test_a_flood_is_contained_and_genuine_stories_get_through(hostile_stack):
     assert genuine_rows.count() == len(genuine_sent)
     assert genuine_rows.filter(status=Status.PENDING).count() == len(genuine_sent)
     assert late > 3 * early  # harder challenges as the flood goes on
-    assert clusters and held.count() >= 0.9 * accepted_hostile
+    assert clusters and held_count >= 0.9 * accepted_hostile
     assert rejected == len(clusters) and left <= 0.1 * accepted_hostile
     assert set(polled["statuses"]) == {200}
     assert queue_p95 <= QUEUE_P95_BOUND and feed_p95 <= FEED_P95_BOUND
