@@ -12,7 +12,8 @@ from testimony.models import Story
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 SCRIPTS = [
-    "feed", "feed_proxy", "intake", "pow_solve", "queue", "screening", "tell_page_weight",
+    "feed", "feed_proxy", "intake", "pipeline", "pow_solve", "queue", "results", "screening",
+    "tell_page_weight",
 ]  # fmt: skip
 
 # What `python bench/<name>.py` does to the path, then the script's own top level (its
