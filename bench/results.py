@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ would come first on the path, where bench/queue.py hides `queue`.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 PY = sys.executable
 
 # name -> (command, what it needs, per-run time limit in seconds)
