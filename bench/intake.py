@@ -85,13 +85,13 @@ def get_json(port: int, path: str) -> dict:
 
 
 class Gunicorn:
-    def __init__(self, env: dict, workers: int, log_path: Path):
+    def __init__(self, env: dict, workers: int, log_path: Path, root: Path = ROOT):
         self.port = free_port()
         self.log = log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind",
              f"127.0.0.1:{self.port}", "--workers", str(workers), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -178,6 +178,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--proofs", type=int, default=1500, help="solutions per api+pow round")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of the code before a change (e.g. a detached worktree of main): its "
+        "API becomes one more row of the same rounds, so both face the same machine load",
+    )
     args = parser.parse_args()
 
     database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
@@ -217,14 +223,24 @@ def main() -> None:
         pow_on = Gunicorn({**env, "POW_ENABLED": "true"}, args.workers, logs / "pow.log")
         servers.append(pow_on)
         rows: dict[str, list[float]] = {"bare": [], "api": [], "api+pow": []}
+        before = None
+        if args.before:
+            # Same database and cache; its own code (on the path first, from its folder).
+            before_env = {**env, "POW_ENABLED": "false", "PYTHONPATH": str(args.before)}
+            before = Gunicorn(before_env, args.workers, logs / "before.log", root=args.before)
+            servers.append(before)
+            rows["api before"] = []
         first = 0
         for round_ in range(args.rounds):
             proofs = proofs_for(pow_on.port, args.proofs)
-            for row, port, path, with_proofs in (
+            turns = [
                 ("bare", plain.port, "/bench/bare-intake/", None),
                 ("api", plain.port, "/api/v1/stories/", None),
                 ("api+pow", pow_on.port, "/api/v1/stories/", proofs),
-            ):
+            ]
+            if before is not None:
+                turns.append(("api before", before.port, "/api/v1/stories/", None))
+            for row, port, path, with_proofs in turns:
                 first += 1_000_000
                 rows[row].append(rate(port, path, args.seconds, args.clients, first, with_proofs))
             log(
@@ -247,6 +263,9 @@ def main() -> None:
             f"target api/bare >= {TARGET_RATIO} and api >= {TARGET_RATE:.0f}/s: {verdict} "
             f"({ratio:.2f}, {median['api']:.0f}/s)"
         )
+        if before is not None:
+            was = median["api before"] / median["bare"]
+            log(f"before ({args.before}): api/bare {was:.2f}; after/before {ratio / was:.2f}")
         log(f"RESULT intake api={median['api']:.0f} bare={median['bare']:.0f} ratio={ratio:.2f}"
             f" pow={median['api+pow']:.0f}")  # fmt: skip
     finally:

@@ -4,6 +4,8 @@ its target, and what was not run and why).
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/results.py \\
         [--only intake,pipeline,flood] [--skip feed]
 
+BENCH_BEFORE=<a checkout> adds that code's intake as one more row of bench/intake.py's rounds.
+
 Each benchmark runs as the README says (`python bench/<name>.py`, or pytest for the flood
 test) with its own defaults; what it prints is kept whole in the file. A benchmark whose
 service is missing (PostgreSQL, Redis, nginx, wrk, Chromium) or that fails is listed as not
@@ -96,6 +98,8 @@ def main() -> None:
     env = {**os.environ, "FLOOD_STORIES": os.environ.get("FLOOD_STORIES", "5000"),
            "FLOOD_SECONDS": os.environ.get("FLOOD_SECONDS", "1800"), "CI": ""}  # fmt: skip
     for name, (command, needs, limit) in BENCHMARKS.items():
+        if name == "intake" and os.environ.get("BENCH_BEFORE"):  # a checkout to compare with
+            command = [*command, "--before", os.environ["BENCH_BEFORE"]]
         if (only and name not in only) or name in skip:
             not_run.append((name, "not selected in this run (--only/--skip)"))
             continue
