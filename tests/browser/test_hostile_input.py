@@ -11,8 +11,9 @@ and published by the publisher. A hook in every frame records any dialog, any ca
 alert/confirm/prompt/print or of the payloads' own `__xss`, and every CSP violation; the test
 expects none, no element the payloads would have made, and every text shown as text.
 
-The data is made once for the module and many stories share one page load, so the whole
-corpus on every surface costs a few page loads.
+The data is made once for the module and many stories share one page load: one load per
+surface shows the whole corpus (the story page: a few long stories that each hold many
+payloads). The receipt page is the exception: what she typed comes back one form at a time.
 """
 
 import datetime
