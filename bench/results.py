@@ -46,7 +46,7 @@ BENCHMARKS = {
     "tell_page_weight": ([PY, "bench/tell_page_weight.py"], [], 600),
 }  # fmt: skip
 FIGURE = re.compile(
-    r"(target|ratio|RESULT|p50|p95|p99|/s|flood:|hostile cost|genuine:|held in)", re.I
+    r"(target|ratio|RESULT|p50|p95|p99|/s|flood:|hostile cost|genuine:|held in|before)", re.I
 )
 
 
