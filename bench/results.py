@@ -95,8 +95,13 @@ def main() -> None:
     skip = {n for n in args.skip.split(",") if n}
     started = datetime.datetime.now(datetime.UTC)
     sections, not_run = [], []
-    env = {**os.environ, "FLOOD_STORIES": os.environ.get("FLOOD_STORIES", "5000"),
-           "FLOOD_SECONDS": os.environ.get("FLOOD_SECONDS", "1800"), "CI": ""}  # fmt: skip
+    env = {
+        **os.environ,
+        "FLOOD_STORIES": os.environ.get("FLOOD_STORIES", "5000"),
+        "FLOOD_SECONDS": os.environ.get("FLOOD_SECONDS", "1800"),
+        "FLOOD_SCREEN_SECONDS": os.environ.get("FLOOD_SCREEN_SECONDS", "2400"),
+        "CI": "",
+    }
     for name, (command, needs, limit) in BENCHMARKS.items():
         if name == "intake" and os.environ.get("BENCH_BEFORE"):  # a checkout to compare with
             command = [*command, "--before", os.environ["BENCH_BEFORE"]]
