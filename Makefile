@@ -56,3 +56,9 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Every benchmark, each against its baseline and target, into bench/RESULTS.md (with the
+# machine, the date and what was not run). Needs DATABASE_URL and REDIS_URL; BENCH_ONLY=intake,
+# pipeline picks some. The flood test runs with FLOOD_STORIES=5000 here.
+bench: $(VENV)/.installed messages
+	$(PY) bench/results.py

@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "testimony.wall.schema.add_wall_paths",
+        "testimony.schema.describe_errors",
     ],
 }
 # A 10 MB body is refused before anything parses it.

@@ -79,14 +79,27 @@ def challenge_for(caller: Caller) -> dict:
 
 
 def intake_admit(*, caller: Caller, proof: proofofwork.Proof | None) -> None:
-    """Count one story about to be stored, or raise IntakeRefused with a kind message."""
+    """Count one story about to be stored, or raise IntakeRefused with a kind message.
+
+    In order: the caller's key (not for a shared address; over its limit, a proof solved at the
+    raised difficulty still passes), everyone together, the flood counter (which only counts).
+    A refusal stops the count there. One round trip to Redis for all three."""
+    hits = [
+        ratelimit.Hit(_ALL_SCOPE, _ALL, settings.INTAKE_GLOBAL_RATE_LIMIT),
+        ratelimit.Hit(_FLOOD_SCOPE, _ALL, settings.POW_FLOOD_RATE, refuses=False),
+    ]
     if not caller.shared_address:
-        within = ratelimit.hit(_KEY_SCOPE, caller.rate_key, settings.INTAKE_RATE_LIMIT)
-        if not within and not (proof is not None and proof.raised):
-            raise IntakeRefused(SLOW_DOWN, "rate_limited")
-    if not ratelimit.hit(_ALL_SCOPE, _ALL, settings.INTAKE_GLOBAL_RATE_LIMIT):
-        raise IntakeRefused(BUSY, "busy")
-    ratelimit.hit(_FLOOD_SCOPE, _ALL, settings.POW_FLOOD_RATE)
+        raised = proof is not None and proof.raised
+        hits.insert(
+            0,
+            ratelimit.Hit(_KEY_SCOPE, caller.rate_key, settings.INTAKE_RATE_LIMIT, not raised),
+        )
+    refused = ratelimit.hit_in_order(hits)
+    if refused is None:
+        return
+    if hits[refused].scope == _KEY_SCOPE:
+        raise IntakeRefused(SLOW_DOWN, "rate_limited")
+    raise IntakeRefused(BUSY, "busy")
 
 
 def receipt_lookup_allowed(caller: Caller) -> bool:

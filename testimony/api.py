@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.serializer_helpers import ReturnDict
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -14,17 +17,54 @@ from testimony.models import Channel, Consent, Region
 from testimony.selectors import receipt_status
 from testimony.services import story_withdraw
 
+NO_DATA = _("The request body is empty: send a JSON object.")
+
+
+class TextOnly(ProhibitSurrogateCharactersValidator):
+    """DRF's refusal of a lone surrogate, in the caller's language (DRF's own has no Russian)."""
+
+    message = _("Surrogate characters are not allowed: U+{code_point:X}.")
+
+
+def _translated_validators(field: serializers.CharField) -> None:
+    field.validators = [
+        TextOnly() if isinstance(v, ProhibitSurrogateCharactersValidator) else v
+        for v in field.validators
+    ]
+
 
 class StrictSerializer(serializers.Serializer):
     """Rejects any field it does not declare: an unexpected field is a mistake or a probe."""
 
-    default_error_messages = {"unknown": _("Unknown field.")}
+    default_error_messages = {"unknown": _("Unknown field."), "not_text": _("This must be text.")}
+
+    @property
+    def errors(self):
+        found = super().errors
+        if [str(e) for e in found.get(api_settings.NON_FIELD_ERRORS_KEY, [])] == [
+            "No data provided"
+        ]:
+            # DRF's words for a JSON null, never translated: ours instead.
+            return ReturnDict({api_settings.NON_FIELD_ERRORS_KEY: [str(NO_DATA)]}, serializer=self)
+        return found
 
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
             raise serializers.ValidationError(
                 {name: [self.error_messages["unknown"]] for name in sorted(unknown)}
+            )
+        # DRF's CharField takes 0 for "0": a text field here takes text only, as the schema says.
+        not_text = [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, serializers.CharField)
+            and name in self.initial_data
+            and not isinstance(self.initial_data[name], str | None)
+        ]
+        if not_text:
+            raise serializers.ValidationError(
+                {name: [self.error_messages["not_text"]] for name in not_text}
             )
         return attrs
 
@@ -38,6 +78,10 @@ class StoryText(serializers.CharField):
         "blank": intake.EMPTY_STORY,
         "null": intake.EMPTY_STORY,
     }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        _translated_validators(self)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -181,9 +225,17 @@ class ChallengeApi(APIView):
         return Response(abuse.challenge_for(abuse.Caller.of(request)))
 
 
+class ReceiptCode(serializers.CharField):
+    default_error_messages = {"invalid": _("The receipt code must be text.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        _translated_validators(self)
+
+
 class ReceiptInput(StrictSerializer):
     # the code, or the eight words (in any of the three languages, one per line or not)
-    receipt = serializers.CharField(max_length=300)
+    receipt = ReceiptCode(max_length=300)
 
 
 def _check_receipt_rate(request) -> None:

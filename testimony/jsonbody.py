@@ -35,6 +35,15 @@ def _refuse_constant(name: str):
     raise NotJson(f"{name} is not JSON")  # NaN and Infinity: Python accepts them, JSON does not
 
 
+def _object_without_duplicates(pairs: list) -> dict:
+    # Python keeps the last of two equal names; another reader may keep the first. A body that
+    # names a field twice could mean one thing to a proxy or a log and another to us: refused.
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise NotJson("a name appears twice in one object")
+    return value
+
+
 def _depth_exceeds(value, limit: int) -> bool:
     """Whether any container in `value` is nested deeper than `limit` (no recursion)."""
     stack = [(value, 1)]
@@ -64,7 +73,9 @@ def loads(raw: bytes | str) -> object:
         except UnicodeDecodeError as exc:
             raise NotJson("not UTF-8") from exc
     try:
-        value = json.loads(raw, parse_constant=_refuse_constant)
+        value = json.loads(
+            raw, parse_constant=_refuse_constant, object_pairs_hook=_object_without_duplicates
+        )
     except RecursionError as exc:
         raise TooDeep("nested beyond the parser's recursion limit") from exc
     except BodyRefused:

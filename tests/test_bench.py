@@ -13,8 +13,12 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 SCRIPTS = [
     "feed",
     "feed_proxy",
+    "intake",
+    "pipeline",
     "pow_solve",
     "queue",
+    "receipts",
+    "results",
     "rotation",
     "screening",
     "statistics_release",

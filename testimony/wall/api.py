@@ -43,6 +43,11 @@ def _matches(request, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
+NO_SUCH_INSTALLATION = _("No such installation.")
+NOT_A_CURSOR = _("Not a cursor from this feed.")
+
+
+@csrf_exempt  # no cookie, no session: nothing to forge (and another method gets a 405)
 @require_GET
 def feed(request, slug: str):
     """`GET /api/v1/wall/<installation>/stories/[?after=<cursor>]`"""
@@ -62,6 +67,7 @@ def feed(request, slug: str):
     return response
 
 
+@csrf_exempt  # no cookie, no session: nothing to forge (and another method gets a 405)
 @require_GET
 def installations(request):
     """`GET /api/v1/wall/`: the installations the web wall shows."""

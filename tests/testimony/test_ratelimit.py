@@ -170,3 +170,75 @@ def test_a_limit_of_zero_lets_nothing_through():
     """'0/h' is a limit of none, not 'off' (that is 'off'), and not 'the first one only'."""
     assert not ratelimit.hit("scope", "key", "0/h")
     assert not ratelimit.hit("scope", "key", "0/h")
+
+
+# --- hit_in_order: one Lua script on Redis, the same answers as one hit at a time ------------
+
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.conftest import require_service, service_reachable  # noqa: E402
+
+REDIS = __import__("os").environ.get("REDIS_URL", "redis://127.0.0.1:6379/10")
+LIMITS = st.lists(
+    st.tuples(st.sampled_from(["off", "0/h", "1/h", "2/h", "3/m", "5/d"]), st.booleans()),
+    min_size=1,
+    max_size=4,
+)
+
+
+@pytest.fixture
+def redis_cache():
+    from django.core.cache.backends.redis import RedisCache
+
+    require_service("Redis", service_reachable(REDIS, 6379))
+    made = RedisCache(REDIS, {"KEY_PREFIX": f"test-ratelimit-{__import__('os').getpid()}"})
+    made.clear()
+    yield made
+    made.clear()
+
+
+def _run(monkeypatch, backend, limits, rounds: int) -> list:
+    monkeypatch.setattr(ratelimit, "cache", backend)
+    hits = [ratelimit.Hit(f"s{i}", KEY, rate, refuses) for i, (rate, refuses) in enumerate(limits)]
+    answers = [ratelimit.hit_in_order(hits) for _ in range(rounds)]
+    counts = [count(h.scope, h.key, h.rate) for h in hits]
+    return [answers, counts]
+
+
+@pytest.mark.integration
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(limits=LIMITS, rounds=st.integers(1, 7))
+def test_one_script_on_redis_answers_as_one_hit_at_a_time(
+    redis_cache, monkeypatch, now, limits, rounds
+):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    redis_cache.clear()
+    with monkeypatch.context() as patch:
+        local = _run(patch, LocMemCache(f"in-order-{id(limits)}", {}), limits, rounds)
+    with monkeypatch.context() as patch:
+        remote = _run(patch, redis_cache, limits, rounds)
+    assert remote == local
+
+
+@pytest.mark.integration
+def test_the_intake_limits_are_one_round_trip_to_redis(redis_cache, monkeypatch):
+    from testimony import abuse
+
+    monkeypatch.setattr(ratelimit, "cache", redis_cache)
+    client_class = type(redis_cache._cache.get_client(None, write=True))
+    calls = []
+    real = client_class.execute_command
+    monkeypatch.setattr(
+        client_class,
+        "execute_command",
+        lambda self, *a, **k: calls.append(a[0]) or real(self, *a, **k),
+    )
+    abuse.intake_admit(caller=abuse.Caller(rate_key=KEY), proof=None)
+    abuse.intake_admit(caller=abuse.Caller(rate_key=KEY), proof=None)
+    assert len(calls) == 2, calls  # one EVALSHA each (the first may load the script once)
+    assert count("intake", KEY, "10/h") == 2

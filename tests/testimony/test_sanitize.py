@@ -180,3 +180,61 @@ def test_every_entity_she_typed_survives(parts):
     clean = plain_text(text)
     for _, entity in parts:
         assert entity in clean, (text, clean)
+
+
+def test_the_invisible_table_is_every_control_format_and_surrogate_but_newline_and_tab():
+    from testimony.sanitize import INVISIBLE_RANGES
+
+    listed = {cp for low, high in INVISIBLE_RANGES for cp in range(low, high + 1)}
+    wanted = {
+        cp
+        for cp in range(0x110000)
+        if chr(cp) not in "\n\t" and unicodedata.category(chr(cp)) in ("Cc", "Cf", "Cs")
+    }
+    assert listed == wanted, sorted(listed ^ wanted)[:20]
+
+
+@pytest.mark.parametrize(
+    ("text", "bleach_runs"),
+    [
+        ("Plain words, nothing to strip, & a > sign", 0),
+        ("  spaces around and a zero\u200bwidth space  ", 0),
+        ("<b>bold</b> and <script>alert(1)</script> words", 1),
+        ("<p>one paragraph</p>\n<p>another one</p>   ", 1),
+    ],
+)
+def test_markup_is_parsed_once_and_plain_text_not_at_all(monkeypatch, text, bleach_runs):
+    """A text cleaned in one pass is not parsed again to prove it; one with no "<" never is."""
+    import testimony.sanitize
+
+    calls = []
+    real = bleach.clean
+    monkeypatch.setattr(
+        testimony.sanitize.bleach, "clean", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
+    clean = plain_text(text)
+    assert len(calls) == bleach_runs
+    assert "<" not in clean and clean == clean.strip()
+
+
+MARK = st.sampled_from(["\u0301", "\u0308", "\u0483", "\u1dc4", "\u20d7", "\ufe20"])
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.sampled_from("aаәeı "), st.lists(MARK, max_size=40)), max_size=30))
+def test_no_letter_keeps_more_than_a_few_combining_marks(parts):
+    from testimony.sanitize import _MARK_RUN, MAX_MARKS
+
+    text = "".join(letter + "".join(marks) for letter, marks in parts)
+    clean = plain_text(text)
+    assert _MARK_RUN.search(clean) is None
+    assert plain_text(clean) == clean
+    for letter, marks in parts:  # a few marks on a letter (Vietnamese stacks two) all stay
+        if 0 < len(marks) <= MAX_MARKS and letter != " ":
+            assert unicodedata.normalize("NFC", letter + "".join(marks)) in clean
+
+
+def test_a_story_of_ten_thousand_combining_marks_is_too_short():
+    with pytest.raises(ValidationError) as refused:
+        clean_story_text("\u0301" * 10_000)
+    assert refused.value.code == "too_short"
