@@ -10,19 +10,21 @@ import os
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from config.wsgi import application
 from moderation.accounts import moderator_create
 from tests.testimony.wall import factories
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+# The application itself, not config.wsgi: that module checks the keystore against the
+# database as a web process starts, and a test module is imported before any database.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 
 
 @pytest.fixture(autouse=True)
