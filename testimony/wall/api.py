@@ -7,6 +7,7 @@ does nothing but read the feed's version and return bytes rendered once per vers
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -16,7 +17,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from testimony import abuse, intake, jsonbody, ratelimit, switches
+from testimony import abuse, intake, jsonbody, ratelimit, receipts, switches
 from testimony.api import (
     AnswersField,
     ConsentChoice,
@@ -186,6 +187,12 @@ class KioskDeviceApi(APIView):
         return Response(_kiosk_json(_device(request)))
 
 
+def _kiosk_receipt(answer) -> dict:
+    # The kiosk's language is the request's (kiosk.js sends it as Accept-Language).
+    words = receipts.words_of(answer.receipt, translation.get_language() or "kk")
+    return {"receipt": answer.receipt, "words": words}
+
+
 class KioskStoryApi(APIView):
     """`POST /api/v1/kiosk/stories/`: the kiosk's form. Trusted device: no proof of work, a
     per-device rate limit instead."""
@@ -199,7 +206,18 @@ class KioskStoryApi(APIView):
     @extend_schema(
         request=KioskStoryInput,
         parameters=[DEVICE_HEADER],
-        responses={201: inline_serializer("KioskReceipt", {"receipt": serializers.CharField()})},
+        responses={
+            201: inline_serializer(
+                "KioskReceipt",
+                {
+                    "receipt": serializers.CharField(),
+                    "words": serializers.ListField(
+                        child=serializers.CharField(),
+                        help_text="The same receipt as eight words in the kiosk's language.",
+                    ),
+                },
+            )
+        },
     )
     def post(self, request):
         device = _device(request)
@@ -207,7 +225,7 @@ class KioskStoryApi(APIView):
             channel=Channel.KIOSK, kiosk_device=str(device.id), told_at=device.installation
         )
         response = story_intake_answer(
-            self.KioskStoryInput(data=request.data), door, lambda a: {"receipt": a.receipt}
+            self.KioskStoryInput(data=request.data), door, _kiosk_receipt
         )
         patch_vary_headers(response, [kiosk.HEADER])
         return response

@@ -160,7 +160,7 @@
           throw new Error(messages.join(" "));
         }
         // Shown only while she holds the button: the story is wiped from the page now.
-        receipt = body.receipt;
+        receipt = body;
         $("story-form").reset();
         $("questions").open = false;
         $("story-text").value = "";
@@ -174,8 +174,22 @@
   });
 
   var hold = $("hold");
-  function reveal() { if (receipt) $("receipt").textContent = receipt; }
-  function conceal() { $("receipt").textContent = ""; }
+  // Her eight words, one a line as a shopping list, and the code under them: shown only while held.
+  function reveal() {
+    if (!receipt) return;
+    var words = document.createElement("ol");
+    words.className = "receipt-words";
+    (receipt.words || []).forEach(function (word) {
+      var item = document.createElement("li");
+      item.textContent = word;
+      words.appendChild(item);
+    });
+    var code = document.createElement("span");
+    code.className = "receipt-code";
+    code.textContent = receipt.receipt;
+    $("receipt").replaceChildren(words, code);
+  }
+  function conceal() { $("receipt").replaceChildren(); }
   hold.addEventListener("pointerdown", reveal);
   ["pointerup", "pointerleave", "pointercancel", "blur"].forEach(function (name) { hold.addEventListener(name, conceal); });
   hold.addEventListener("keydown", function (event) { if (event.key === " " || event.key === "Enter") reveal(); });

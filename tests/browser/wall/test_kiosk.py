@@ -3,6 +3,7 @@ layouts, a receipt shown only while held, and everything wiped after sending or 
 
 import pytest
 
+from testimony import receipts
 from testimony.models import Channel, KioskDevice, Story
 from testimony.wall import kiosk
 from tests.testimony.wall import factories
@@ -85,7 +86,11 @@ def test_a_kiosk_story_is_sent_and_the_receipt_shows_only_while_held(open_page):
     assert page.inner_text("#receipt") == ""
     page.hover("#hold")
     page.mouse.down()
-    assert len(page.inner_text("#receipt").replace("-", "")) == 20
+    words = page.locator("#receipt .receipt-words li").all_inner_texts()
+    code = page.inner_text("#receipt .receipt-code")
+    assert len(words) == 8 and len(code.replace("-", "")) == 16
+    assert receipts.normalize(" ".join(words)) == receipts.normalize(code)  # one receipt
+    assert words == receipts.words_of(code, "kk")  # in the kiosk's language
     page.mouse.up()
     assert page.inner_text("#receipt") == ""
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from testimony import receipts
 from testimony.models import Channel, KioskDevice, Story
 from testimony.switches import switches_set
 from testimony.wall import kiosk
@@ -89,6 +90,23 @@ def test_a_kiosk_story_is_told_at_its_installation(api, registered, device):
     story = Story.objects.get()
     assert story.channel == Channel.KIOSK
     assert story.told_at == device.installation
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_kiosk_gives_the_receipt_as_words_in_its_language_too(api, registered, language):
+    response = api(
+        "/api/v1/kiosk/stories/",
+        {"text": TEXT, "consent": "wall"},
+        HTTP_X_KIOSK_DEVICE=registered,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    body = response.json()
+    assert response.status_code == 201 and len(body["words"]) == 8
+    assert body["words"] == receipts.words_of(body["receipt"], language)
+    # The words and the code are one receipt: either finds the story.
+    assert receipts.normalize(" ".join(body["words"])) == receipts.normalize(body["receipt"])
+    status = api("/api/v1/receipts/status/", {"receipt": "\n".join(body["words"])})
+    assert status.status_code == 200
 
 
 def test_the_token_counts_only_in_its_header(api, registered, client):
