@@ -166,6 +166,16 @@ class SealedTextField(models.BinaryField):
             "it under the story's key, and read it from the instance."
         )
 
+    def get_lookup(self, lookup_name):
+        # A pattern (startswith, contains, regex...) would be compared with ciphertext and
+        # silently match nothing: refuse it as loudly as a search for a text.
+        if lookup_name not in ("exact", "in", "isnull"):
+            raise SealingError(
+                f"{self.column_label} is sealed: no query can search it ({lookup_name}). Read "
+                "the stories and look at their text instead."
+            )
+        return super().get_lookup(lookup_name)
+
     def pre_save(self, model_instance, add):
         value = model_instance.__dict__.get(self.attname, "")
         if isinstance(value, Sealed) or value in ("", b"", None):

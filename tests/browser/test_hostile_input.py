@@ -393,12 +393,12 @@ def test_the_receipt_page_gives_back_what_was_typed_as_text(hostile_page):
             page.evaluate(
                 """(code) => {
                     const form = document.querySelector("form");
-                    form.querySelector("input[name=receipt]").value = code;
+                    form.querySelector("textarea[name=receipt]").value = code;
                     form.submit();
                 }""",
                 payload,
             )
-        typed = page.locator("input[name=receipt]").input_value()
+        typed = page.locator("textarea[name=receipt]").input_value()
         # An <input> holds one line: the browser drops line breaks from what it shows.
         # and the HTML parser reads a null character as U+FFFD.
         shown = payload.replace("\r", "").replace("\n", "").replace("\x00", "\ufffd")

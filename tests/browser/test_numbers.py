@@ -59,6 +59,6 @@ def test_the_questions_open_and_send_with_or_without_javascript(new_page, javasc
     if javascript:  # axe-core is a script: it runs only where scripts do
         assert axe_violations(page) == []
     page.locator("button[type=submit]").click()
-    page.locator("#receipt-code").wait_for()
+    page.locator("#receipt-words").wait_for()
     held = PendingAnswers.objects.get()
     assert (held.relation, held.forms, held.police) == ("former", ["economic"], "reconcile")

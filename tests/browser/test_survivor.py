@@ -271,7 +271,7 @@ def test_axe_finds_no_violation_on_any_survivor_page(open_page, lang):
     code = receipt_of(page)
     page.check("#saved")  # else the page asks before she leaves it
     page.goto(f"/{lang}/receipt/")
-    page.fill("input[name=receipt]", code)
+    page.fill("textarea[name=receipt]", code)
     page.locator("button[value=status]").click()
     page.locator("p.status").wait_for()
     found["receipt status"] = axe_violations(page)
@@ -290,7 +290,7 @@ def test_the_receipt_page_checks_and_withdraws_with_javascript(open_page, lang):
     receipt = submitted().receipt
     page = open_page()
     page.goto(f"/{lang}/receipt/")
-    page.fill("input[name=receipt]", receipt)
+    page.fill("textarea[name=receipt]", receipt)
     page.locator("button[value=status]").click()
     page.locator("p.status").wait_for()
     page.locator("main form button").click()  # "Withdraw my story", then confirm

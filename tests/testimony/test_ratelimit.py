@@ -1,6 +1,7 @@
 """Fixed-window rate limits in the cache (testimony.ratelimit), keyed only on the coarse key."""
 
 import datetime
+import uuid
 
 import pytest
 
@@ -219,7 +220,9 @@ def test_one_script_on_redis_answers_as_one_hit_at_a_time(
 
     redis_cache.clear()
     with monkeypatch.context() as patch:
-        local = _run(patch, LocMemCache(f"in-order-{id(limits)}", {}), limits, rounds)
+        # A fresh name: LocMemCache instances of one name share their store, and an id() is
+        # reused once its object is gone, so an earlier example's counts would leak in.
+        local = _run(patch, LocMemCache(f"in-order-{uuid.uuid4().hex}", {}), limits, rounds)
     with monkeypatch.context() as patch:
         remote = _run(patch, redis_cache, limits, rounds)
     assert remote == local

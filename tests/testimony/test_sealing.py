@@ -533,3 +533,17 @@ def test_every_erasure_makes_an_earlier_copy_unreadable_with_the_live_keystore(
     erase()
     assert copy()[str(story_id)] is None
     assert Story.objects.get(id=story_id).text == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["text", "published_text"])
+@pytest.mark.parametrize(
+    "lookup", ["exact", "iexact", "contains", "icontains", "startswith", "endswith", "regex"]
+)
+def test_no_query_can_search_a_sealed_text(column, lookup):
+    """A search would be compared with ciphertext and silently match nothing: it is refused."""
+    submitted(text="He took my passport and my phone.")
+    with pytest.raises(sealing.SealingError, match="sealed"):
+        list(Story.objects.filter(**{f"{column}__{lookup}": "He took"}))
+    assert Story.objects.filter(**{column: ""}).count() == (column == "published_text")
+    assert Story.objects.exclude(**{f"{column}__in": [""]}).count() == (column == "text")
