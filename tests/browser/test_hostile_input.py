@@ -399,8 +399,8 @@ def test_the_receipt_page_gives_back_what_was_typed_as_text(hostile_page):
                 payload,
             )
         typed = page.locator("textarea[name=receipt]").input_value()
-        # An <input> holds one line: the browser drops line breaks from what it shows.
-        # and the HTML parser reads a null character as U+FFFD.
-        shown = payload.replace("\r", "").replace("\n", "").replace("\x00", "\ufffd")
+        # A <textarea> keeps her lines (the browser makes every line break a \n), and the HTML
+        # parser reads a null character as U+FFFD.
+        shown = payload.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
         assert typed == shown, payload
         assert_nothing_ran(page)
