@@ -40,6 +40,7 @@ FOLDS = 5
 SENTENCE_C = 3.0
 STORY_TEXT_C = 3.0
 STORY_C = 1.0
+MIN_DF = 2
 RECALL_TARGET = 0.9  # the issue's: danger stories urgent, per language
 FALSE_TARGET = 0.15  # and calm stories urgent at most
 PRIOR_STORIES = 300  # how many stories the shared threshold counts for against a language's own
@@ -60,6 +61,12 @@ REPORT_GROUPS = ("kk", "ru", "en", "latin", "all")  # by the label's language; l
 def _number(name: str) -> int | None:
     match = SETS.match(name)
     return int(match.group(1) or 1) if match else None
+
+
+def set_of(name: str) -> str:
+    """The labelled set a file belongs to, whatever its language (screening_holdout8_kk.txt:
+    screening_holdout8; screening_eval_ru_3.txt: screening_eval_3)."""
+    return re.sub(r"_(?:kk|ru|en)(?=_|\.txt$)", "", name).removesuffix(".txt")
 
 
 def _prefix(number: int) -> str:
@@ -182,6 +189,12 @@ class Config:
     guard: bool = True  # a rule's finding the sentence model reads as surely as a high one: urgent
     guard_per_language: bool = True  # ...kept in a language only where it helped out of fold
     joke: bool = True  # laughter or a joke in the story as a story feature
+    sentence_c: float = SENTENCE_C  # regularisation: smaller is stronger
+    story_text_c: float = STORY_TEXT_C
+    story_c: float = STORY_C
+    min_df: int = MIN_DF  # a feature is kept when this many training sentences have it
+    inner: str = "story"  # inner folds: "story" (stratified) or "set" (whole labelled sets)
+    story_sets: int = 0  # the story model learns from held-out sets numbered from this (0: all)
 
 
 BEFORE = ("char", "word", "cue")  # the blocks before the Kazakh one
@@ -225,6 +238,7 @@ class Trainer:
         self.y_story = np.array(data.danger)
         self.story_of = np.array(data.story_of)
         self.files = np.array(data.files)
+        self.set_numbers = np.array([_number(name) or 0 for name in data.files])
         self.groups = np.array(data.groups)
         self.sentences_of = [np.where(self.story_of == i)[0] for i in range(len(data.files))]
         self.quiet = np.array([s.quiet for story in data.sentences for s in story])
@@ -232,11 +246,11 @@ class Trainer:
         self._stacks: dict = {}
 
     # Vectors: each block TF-IDF on its own, exactly as danger_model scores it.
-    def vectorizers(self, blocks, rows):
+    def vectorizers(self, blocks, rows, min_df=MIN_DF):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         return {
-            name: TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True).fit(
+            name: TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True).fit(
                 [self.features[name][i] for i in rows]
             )
             for name in blocks
@@ -292,14 +306,14 @@ class Trainer:
     def fit_text(self, config: Config, stories):
         """The sentence classifier and the whole-story reading, trained on these stories."""
         rows = self.sentence_stories(stories)
-        vectorizers = self.vectorizers(config.blocks, rows)
+        vectorizers = self.vectorizers(config.blocks, rows, config.min_df)
         counts = self.counts(vectorizers)
-        sentence = self.classifier(config.sentence, SENTENCE_C).fit(
+        sentence = self.classifier(config.sentence, config.sentence_c).fit(
             self.tfidf({n: m[rows] for n, m in counts.items()}, vectorizers), self.y_sentence[rows]
         )
         whole = None
         if config.whole_story:
-            whole = self.classifier(config.sentence, STORY_TEXT_C).fit(
+            whole = self.classifier(config.sentence, config.story_text_c).fit(
                 self.tfidf(self.story_counts(counts, stories), vectorizers), self.y_story[stories]
             )
         return vectorizers, counts, sentence, whole
@@ -318,13 +332,18 @@ class Trainer:
             )
         return rows, logits, story
 
-    def inner_folds(self, stories):
+    def inner_folds(self, stories, inner: str = "story"):
         """Folds within the training stories: whole stories, stratified by language and
-        danger. (Folds of whole files, one writer's batch each, were tried as well: they gave
-        lower thresholds and more calm stories urgent, both by story and by writer.)"""
-        from sklearn.model_selection import StratifiedKFold
+        danger; or ("set") whole labelled sets, so that the story model and its thresholds
+        learn from sentence scores as a model meets a new writer's text."""
+        from sklearn.model_selection import GroupKFold, StratifiedKFold
 
         out = self.np.zeros(len(stories), int)
+        if inner == "set":
+            sets = [set_of(self.data.files[i]) for i in stories]
+            for k, (_, test) in enumerate(GroupKFold(FOLDS).split(stories, groups=sets)):
+                out[test] = k
+            return out
         strata = [f"{self.data.languages[i]}{self.data.danger[i]}" for i in stories]
         splits = StratifiedKFold(FOLDS, shuffle=True, random_state=1).split(stories, strata)
         for k, (_, test) in enumerate(splits):
@@ -349,12 +368,21 @@ class Trainer:
     def stack(self, config: Config, stories, key=None):
         """Out-of-fold story features for the training stories, the text models fitted on all
         of them, the out-of-fold sentence logits (for the sentence thresholds) and the folds."""
-        cache_key = (key, config.blocks, config.sentence, config.whole_story)
+        cache_key = (
+            key,
+            config.blocks,
+            config.sentence,
+            config.whole_story,
+            config.sentence_c,
+            config.story_text_c,
+            config.min_df,
+            config.inner,
+        )
         result = self._stacks.get(cache_key) if key is not None else None
         if result is None:
             logits = self.np.zeros(len(self.quiet))
             story_logits = self.np.zeros(len(self.files))
-            folds = self.inner_folds(stories)
+            folds = self.inner_folds(stories, config.inner)
             for k in range(FOLDS):
                 train, test = stories[folds != k], stories[folds == k]
                 rows, sentence, story = self.score_text(self.fit_text(config, train), test)
@@ -366,7 +394,7 @@ class Trainer:
         fitted, logits, story_logits, folds = result
         return self.story_matrix(config, stories, logits, story_logits), fitted, logits, folds
 
-    def story_model(self, family: str):
+    def story_model(self, family: str, c: float = STORY_C):
         from sklearn.ensemble import GradientBoostingClassifier
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
@@ -378,7 +406,7 @@ class Trainer:
             )
         return make_pipeline(
             StandardScaler(),
-            LogisticRegression(C=STORY_C, class_weight="balanced", max_iter=5000),
+            LogisticRegression(C=c, class_weight="balanced", max_iter=5000),
         )
 
     def story_scores(self, config: Config, x, model=None):
@@ -393,22 +421,30 @@ class Trainer:
         np = self.np
         x, fitted, logits, folds = self.stack(config, stories, key)
         y = self.y_story[stories]
+        # The story model learns how far to trust the rules and the sentence scores only from
+        # sets the rules were never tuned on (config.story_sets), where both are what they
+        # are on a new writer's text.
+        learn = self.set_numbers[stories] >= config.story_sets
         oof = np.zeros(len(stories))
         if config.story == "rule":
             oof = self.story_scores(config, x)
             model = None
         else:
             for k in range(FOLDS):
-                model = self.story_model(config.story).fit(x[folds != k], y[folds != k])
+                fold = (folds != k) & learn
+                model = self.story_model(config.story, config.story_c).fit(x[fold], y[fold])
                 oof[folds == k] = self.story_scores(config, x[folds == k], model)
-            model = self.story_model(config.story).fit(x, y)
-        thresholds = story_thresholds(oof, y, self.groups[stories], config.per_language)
+            model = self.story_model(config.story, config.story_c).fit(x[learn], y[learn])
+        groups = self.groups[stories]
+        thresholds = story_thresholds(oof[learn], y[learn], groups[learn], config.per_language)
         rows = self.sentence_stories(stories)
         sentence = sentence_thresholds(logits[rows], self.y_sentence[rows], self.quiet[rows])
         guard = dict.fromkeys((*GROUPS, "other"), config.guard)
         if config.guard and config.guard_per_language:
-            cut = np.array([thresholds.get(g, thresholds["other"]) for g in self.groups[stories]])
-            guard = guard_groups(oof < cut, x[:, RULED] >= sentence[1], y, self.groups[stories])
+            cut = np.array([thresholds.get(g, thresholds["other"]) for g in groups])
+            guard = guard_groups(
+                (oof < cut)[learn], (x[:, RULED] >= sentence[1])[learn], y[learn], groups[learn]
+            )
         return Fitted(config, fitted, model, thresholds, sentence, logits, guard)
 
     def apply(self, fitted: "Fitted", stories):
