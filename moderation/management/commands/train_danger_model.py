@@ -49,6 +49,7 @@ URGENT_PRECISION = 0.8  # in an urgent story, a sentence's finding is high from 
 GROUPS = ("kk", "ru", "en", "latin")
 RULED = danger_model.STORY_FEATURES.index("the model on the strongest sentence a rule flagged")
 JOKE = danger_model.STORY_FEATURES.index("laughter or a joke")
+LENGTH = danger_model.STORY_FEATURES.index("sentences")
 # Compared, not shipped: the story's cue kinds as story features of their own.
 CONTEXT = ("child", "night", "tonight", "now", "fear", "where", "know", "follow", "future",
            "pregnant", "me", "you", "say", "weapon", "kill", "harm", "threat", "self", "nowhere",
@@ -198,6 +199,9 @@ class Config:
     story_sets: int = 0  # the story model learns from held-out sets numbered from this (0: all)
     false_target: float = FALSE_TARGET  # the story thresholds keep at most this of calm urgent
     guard_kept: tuple[str, ...] = ()  # where the guard is kept whatever the folds say
+    # The story's length as a story feature: sets 5 to 8 tell their emergencies in two lines,
+    # so it learns "short reads as danger", and a one-sentence idiom is urgent.
+    length: bool = True
 
 
 # As shipped after set 7 (the "before" of set 8's round): every set teaches the story model,
@@ -205,12 +209,13 @@ class Config:
 BEFORE = Config("before: as shipped after set 7")
 UNTUNED = 5  # the rules were tuned on the tuning set and held-out sets 1 to 4, never from set 5
 SHIPPED = Config(
-    "  + aim at 0.10 of calm urgent, the guard in every language (shipped)",
+    "  + aim 0.10, guard everywhere, no length feature (shipped)",
     story_sets=UNTUNED,
     min_df=5,
     inner="set",
     false_target=0.10,
     guard_per_language=False,
+    length=False,
 )
 COMPARED = (
     Config(
@@ -225,6 +230,7 @@ COMPARED = (
     Config("  + features seen in 5 sentences (min_df 5)", story_sets=UNTUNED, min_df=5),
     Config("  + inner folds of whole sets", story_sets=UNTUNED, min_df=5, inner="set"),
     SHIPPED,
+    replace(SHIPPED, name="  shipped, with the story's length", length=True),
     replace(SHIPPED, name="  shipped, the guard per language", guard_per_language=True),
     replace(SHIPPED, name="  shipped, the story model from every set", story_sets=0),
     replace(SHIPPED, name="  shipped, no guard at all", guard=False),
@@ -369,6 +375,8 @@ class Trainer:
             row = danger_model.story_features(sentences, scores, float(story_logits[r]))
             if not config.joke:
                 row[JOKE] = 0.0
+            if not config.length:
+                row[LENGTH] = 0.0
             if config.context:
                 cues = frozenset().union(*(s.cues for s in sentences)) if sentences else set()
                 row += [float(kind in cues) for kind in CONTEXT]
