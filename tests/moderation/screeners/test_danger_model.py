@@ -219,6 +219,7 @@ def test_a_files_labelled_set_is_its_name_without_the_language(name, labelled_se
 def test_the_story_model_learns_only_from_sets_the_rules_were_never_tuned_on():
     raw = saved()
     assert raw["story_sets_from"] == train_danger_model.UNTUNED == 5
+    assert train_danger_model.SHIPPED.story_sets == train_danger_model.UNTUNED
     assert raw["min_df"] == train_danger_model.SHIPPED.min_df
 
 
@@ -445,3 +446,12 @@ def test_aiming_lower_on_calm_stories_never_lowers_a_threshold():
         wide = train_danger_model.story_thresholds(p, y, groups, True, 0.15)
         narrow = train_danger_model.story_thresholds(p, y, groups, True, 0.10)
         assert all(narrow[g] >= wide[g] - 1e-9 for g in wide)
+
+
+def test_the_story_model_gives_the_storys_length_no_weight():
+    """Sets 5 to 8 tell their emergencies in two lines, so a story model given the length
+    learned that short reads as danger and made one-sentence idioms urgent."""
+    story = saved()["story_model"]
+    length = story["features"].index("sentences")
+    assert story["coef"][length] == 0.0
+    assert train_danger_model.SHIPPED.length is False
