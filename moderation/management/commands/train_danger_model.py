@@ -206,17 +206,21 @@ class Config:
 
 # As shipped after set 7 (the "before" of set 8's round): every set teaches the story model,
 # features seen twice, inner folds of stories, thresholds aiming at 0.15 of calm urgent.
-BEFORE = Config("before: as shipped after set 7")
 UNTUNED = 5  # the rules were tuned on the tuning set and held-out sets 1 to 4, never from set 5
-SHIPPED = Config(
-    "  + aim 0.10, guard everywhere, no length feature (shipped)",
+# Tried after set 8, better on the left-out sets' calm stories, not shipped: trained with set 8,
+# the story model talks a plain threat after a campaign trope down ("Феминистки врут... А мой
+# муж сказал, что убьёт меня.": 0.03), which the pipeline's tests forbid; so does the shipped
+# settings' model retrained with set 8 (0.45 against 0.458). The shipped model stays the one
+# trained up to set 7.
+CALM = Config(
+    "  + aim 0.10, guard everywhere, no length feature",
     story_sets=UNTUNED,
-    min_df=5,
     inner="set",
     false_target=0.10,
     guard_per_language=False,
     length=False,
 )
+SHIPPED = Config("as shipped after set 7 (shipped)")
 COMPARED = (
     Config(
         "calibrated rule: a rule, or the strongest sentence (char only)",
@@ -225,16 +229,15 @@ COMPARED = (
         guard_per_language=False,
         joke=False,
     ),
-    BEFORE,
-    Config("  + the story model learns from sets 5 on only", story_sets=UNTUNED),
-    Config("  + features seen in 5 sentences (min_df 5)", story_sets=UNTUNED, min_df=5),
-    Config("  + inner folds of whole sets", story_sets=UNTUNED, min_df=5, inner="set"),
     SHIPPED,
-    replace(SHIPPED, name="  shipped, with the story's length", length=True),
-    replace(SHIPPED, name="  shipped, the guard per language", guard_per_language=True),
-    replace(SHIPPED, name="  shipped, the story model from every set", story_sets=0),
+    Config("  + the story model learns from sets 5 on only", story_sets=UNTUNED),
+    Config("  + inner folds of whole sets", story_sets=UNTUNED, inner="set"),
+    CALM,
+    replace(CALM, name="  ... with features seen in 5 sentences (min_df 5)", min_df=5),
+    replace(CALM, name="  ... with the story's length", length=True),
+    replace(CALM, name="  ... with the guard per language", guard_per_language=True),
+    replace(CALM, name="  ... with the story model from every set", story_sets=0),
     replace(SHIPPED, name="  shipped, no guard at all", guard=False),
-    replace(SHIPPED, name="  shipped, one shared threshold", per_language=False),
     replace(SHIPPED, name="  shipped, stronger sentence regularisation (C 1)", sentence_c=1.0),
     replace(SHIPPED, name="  shipped, stronger story regularisation (C 0.1)", story_c=0.1),
     replace(SHIPPED, name="  shipped, linear SVM sentences instead of LR", sentence="svm"),
@@ -734,7 +737,7 @@ class Command(BaseCommand):
             f"Each of held-out sets {', '.join(map(str, numbers))} left out in turn (trained on "
             "everything else; these sets have been read, so this is no blind measure):"
         )
-        for config in (BEFORE, SHIPPED):
+        for config in (SHIPPED, CALM):
             urgent, _ = trainer.cross_validate(config, splits, "newest")
             triage = trainer.triage(urgent, held)
             out.write(f"  {config.name.strip():<64} {_row(triage)}")

@@ -152,12 +152,6 @@ def test_no_danger_in_the_past_or_in_a_figure_of_speech(text):
     assert kinds(text) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression of the model trained after set 8 (README, 'Calm stories from new "
-    "writers'): its story model, trained on sets 5 to 8, reads a story with no cue combination "
-    "as danger-leaning, and this one reaches 0.65",
-)
 def test_a_promise_to_the_children_read_in_its_story_is_not_urgent():
     """Alone, "promised to take the kids" reads close to the custody threats the model learned
     (README: a known false alarm of a one-sentence story); in its story it is shown at most as
@@ -205,14 +199,7 @@ def test_danger_said_without_a_danger_word(text, kind):
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(
-            "My new manager will be the death of me with these reports.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known regression after set 8 (README): the story reads 0.47 against "
-                "English's threshold 0.458",
-            ),
-        ),
+        "My new manager will be the death of me with these reports.",
         "We nearly died laughing at the wedding video.",
         "Мы чуть не умерли со смеху на концерте.",
         "Күлкіден өле жаздадық.",

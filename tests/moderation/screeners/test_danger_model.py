@@ -112,8 +112,6 @@ def test_the_committed_model_is_what_the_data_trains(tmp_path):
         "story_thresholds",
         "guard",
         "C",
-        "min_df",
-        "story_sets_from",
     ):
         assert retrained[key] == committed[key], key
     for name in danger_model.BLOCKS:
@@ -170,14 +168,17 @@ def test_the_shipped_model_trained_on_every_set_but_the_blind_ones():
     blind = train_danger_model.blind_sets()
     present = sorted(p.name for p in DATA.glob("screening_*.txt"))
     assert trained_on == [p for p in present if not any(p.startswith(b) for b in blind)]
-    # Sets 6, 7 and 8 were each measured once untouched, then trained on; a set 9 is blind
-    # until named.
+    # Sets 6 and 7 were each measured once untouched, then trained on; sets 8 (measured, not
+    # yet trained on: README, "Calm stories from new writers") and 9 stay out until named.
     assert "screening_holdout6_ru.txt" in trained_on
     assert {"screening_holdout7_kk.txt", "screening_holdout7_ru.txt"} <= set(trained_on)
-    for lang in ("kk", "ru", "en"):
-        assert f"screening_holdout8_{lang}.txt" in trained_on
-    assert not [b for b in blind if int(b.removeprefix("screening_holdout").strip("_")) <= 8]
-    assert not [name for name in trained_on if name.startswith("screening_holdout9_")]
+    assert "screening_holdout7_en.txt" in trained_on
+    assert not [b for b in blind if int(b.removeprefix("screening_holdout").strip("_")) <= 7]
+    assert not [
+        name
+        for name in trained_on
+        if name.startswith(("screening_holdout8_", "screening_holdout9_"))
+    ]
 
 
 def test_a_set_9_written_after_this_model_stays_blind(tmp_path):
@@ -185,10 +186,13 @@ def test_a_set_9_written_after_this_model_stays_blind(tmp_path):
     until it has been measured and is named with --use."""
     data = held_out_sets(tmp_path, 1, 5, 6, 7, 8, 9)
     trained_on = saved()["trained_on"]
-    assert train_danger_model.blind_sets(data, trained_on) == ["screening_holdout9_"]
-    names = [p.name for p in train_danger_model.training_files(data, trained_on)]
-    assert "screening_holdout8_kk.txt" in names
-    assert not [name for name in names if name.startswith("screening_holdout9_")]
+    assert "screening_holdout9_" in train_danger_model.blind_sets(data, trained_on)
+    for use in ((), ("screening_holdout8_",)):
+        names = [p.name for p in train_danger_model.training_files(data, trained_on, use)]
+        assert not [name for name in names if name.startswith("screening_holdout9_")]
+    # Once a model lists set 8 in trained_on, set 9 alone is blind.
+    with_8 = [*trained_on, "screening_holdout8_kk.txt"]
+    assert train_danger_model.blind_sets(data, with_8) == ["screening_holdout9_"]
 
 
 def test_make_eval_lists_every_held_out_set_by_its_prefix():
@@ -214,13 +218,6 @@ def test_make_eval_lists_every_held_out_set_by_its_prefix():
 )
 def test_a_files_labelled_set_is_its_name_without_the_language(name, labelled_set):
     assert train_danger_model.set_of(name) == labelled_set
-
-
-def test_the_story_model_learns_only_from_sets_the_rules_were_never_tuned_on():
-    raw = saved()
-    assert raw["story_sets_from"] == train_danger_model.UNTUNED == 5
-    assert train_danger_model.SHIPPED.story_sets == train_danger_model.UNTUNED
-    assert raw["min_df"] == train_danger_model.SHIPPED.min_df
 
 
 def test_thresholds_per_language_and_script_are_ordered_and_complete():
@@ -446,12 +443,3 @@ def test_aiming_lower_on_calm_stories_never_lowers_a_threshold():
         wide = train_danger_model.story_thresholds(p, y, groups, True, 0.15)
         narrow = train_danger_model.story_thresholds(p, y, groups, True, 0.10)
         assert all(narrow[g] >= wide[g] - 1e-9 for g in wide)
-
-
-def test_the_story_model_gives_the_storys_length_no_weight():
-    """Sets 5 to 8 tell their emergencies in two lines, so a story model given the length
-    learned that short reads as danger and made one-sentence idioms urgent."""
-    story = saved()["story_model"]
-    length = story["features"].index("sentences")
-    assert story["coef"][length] == 0.0
-    assert train_danger_model.SHIPPED.length is False
