@@ -25,7 +25,7 @@ SETS = (
     ),
     (
         "held-out set 8 (written blind after Kazakh calm stories were worked on, measured "
-        "untouched, then trained on)",
+        "untouched, then read; not trained on)",
         "screening_holdout8_",
     ),
     (
