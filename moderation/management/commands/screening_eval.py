@@ -24,8 +24,13 @@ SETS = (
         "screening_holdout7_",
     ),
     (
-        "held-out set 8 (written blind after Kazakh calm stories were worked on: the measure)",
+        "held-out set 8 (written blind after Kazakh calm stories were worked on, measured "
+        "untouched, then read; not trained on)",
         "screening_holdout8_",
+    ),
+    (
+        "held-out set 9 (written blind after the calm side was worked on: the measure)",
+        "screening_holdout9_",
     ),
 )
 

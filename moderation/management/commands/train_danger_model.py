@@ -27,7 +27,7 @@ import json
 import math
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -40,6 +40,8 @@ FOLDS = 5
 SENTENCE_C = 3.0
 STORY_TEXT_C = 3.0
 STORY_C = 1.0
+MIN_DF = 2
+NEWEST = 4  # the newest held-out sets, each left out in turn: the estimate for a new writer
 RECALL_TARGET = 0.9  # the issue's: danger stories urgent, per language
 FALSE_TARGET = 0.15  # and calm stories urgent at most
 PRIOR_STORIES = 300  # how many stories the shared threshold counts for against a language's own
@@ -47,6 +49,7 @@ URGENT_PRECISION = 0.8  # in an urgent story, a sentence's finding is high from 
 GROUPS = ("kk", "ru", "en", "latin")
 RULED = danger_model.STORY_FEATURES.index("the model on the strongest sentence a rule flagged")
 JOKE = danger_model.STORY_FEATURES.index("laughter or a joke")
+LENGTH = danger_model.STORY_FEATURES.index("sentences")
 # Compared, not shipped: the story's cue kinds as story features of their own.
 CONTEXT = ("child", "night", "tonight", "now", "fear", "where", "know", "follow", "future",
            "pregnant", "me", "you", "say", "weapon", "kill", "harm", "threat", "self", "nowhere",
@@ -60,6 +63,12 @@ REPORT_GROUPS = ("kk", "ru", "en", "latin", "all")  # by the label's language; l
 def _number(name: str) -> int | None:
     match = SETS.match(name)
     return int(match.group(1) or 1) if match else None
+
+
+def set_of(name: str) -> str:
+    """The labelled set a file belongs to, whatever its language (screening_holdout8_kk.txt:
+    screening_holdout8; screening_eval_ru_3.txt: screening_eval_3)."""
+    return re.sub(r"_(?:kk|ru|en)(?=_|\.txt$)", "", name).removesuffix(".txt")
 
 
 def _prefix(number: int) -> str:
@@ -182,10 +191,36 @@ class Config:
     guard: bool = True  # a rule's finding the sentence model reads as surely as a high one: urgent
     guard_per_language: bool = True  # ...kept in a language only where it helped out of fold
     joke: bool = True  # laughter or a joke in the story as a story feature
+    sentence_c: float = SENTENCE_C  # regularisation: smaller is stronger
+    story_text_c: float = STORY_TEXT_C
+    story_c: float = STORY_C
+    min_df: int = MIN_DF  # a feature is kept when this many training sentences have it
+    inner: str = "story"  # inner folds: "story" (stratified) or "set" (whole labelled sets)
+    story_sets: int = 0  # the story model learns from held-out sets numbered from this (0: all)
+    false_target: float = FALSE_TARGET  # the story thresholds keep at most this of calm urgent
+    guard_kept: tuple[str, ...] = ()  # where the guard is kept whatever the folds say
+    # The story's length as a story feature: sets 5 to 8 tell their emergencies in two lines,
+    # so it learns "short reads as danger", and a one-sentence idiom is urgent.
+    length: bool = True
 
 
-BEFORE = ("char", "word", "cue")  # the blocks before the Kazakh one
-SHIPPED = Config("  + the guard kept per language (shipped)")
+# As shipped after set 7 (the "before" of set 8's round): every set teaches the story model,
+# features seen twice, inner folds of stories, thresholds aiming at 0.15 of calm urgent.
+UNTUNED = 5  # the rules were tuned on the tuning set and held-out sets 1 to 4, never from set 5
+# Tried after set 8, better on the left-out sets' calm stories, not shipped: trained with set 8,
+# the story model talks a plain threat after a campaign trope down ("Феминистки врут... А мой
+# муж сказал, что убьёт меня.": 0.03), which the pipeline's tests forbid; so does the shipped
+# settings' model retrained with set 8 (0.45 against 0.458). The shipped model stays the one
+# trained up to set 7.
+CALM = Config(
+    "  + aim 0.10, guard everywhere, no length feature",
+    story_sets=UNTUNED,
+    inner="set",
+    false_target=0.10,
+    guard_per_language=False,
+    length=False,
+)
+SHIPPED = Config("as shipped after set 7 (shipped)")
 COMPARED = (
     Config(
         "calibrated rule: a rule, or the strongest sentence (char only)",
@@ -194,23 +229,20 @@ COMPARED = (
         guard_per_language=False,
         joke=False,
     ),
-    Config(
-        "as shipped before: char + word + cue, whole story, one guard",
-        BEFORE,
-        guard_per_language=False,
-        joke=False,
-    ),
-    Config("  + the Kazakh block (negation, tense, stems, jokes)", guard_per_language=False,
-           joke=False),
-    Config("  + laughter or a joke as a story feature", guard_per_language=False),
     SHIPPED,
-    Config("  no guard at all", guard=False),
-    Config("  one shared threshold instead of one per language", per_language=False),
-    Config("  + the story's context cues as story features", context=True),
-    Config("  + Russian lemmas and tense (pymorphy3)", (*danger_model.BLOCKS, "lemma")),
-    Config("  linear SVM sentences instead of LR", sentence="svm"),
-    Config("  gradient-boosted trees story model instead of LR", story="gbt"),
-)  # fmt: skip
+    Config("  + the story model learns from sets 5 on only", story_sets=UNTUNED),
+    Config("  + inner folds of whole sets", story_sets=UNTUNED, inner="set"),
+    CALM,
+    replace(CALM, name="  ... with features seen in 5 sentences (min_df 5)", min_df=5),
+    replace(CALM, name="  ... with the story's length", length=True),
+    replace(CALM, name="  ... with the guard per language", guard_per_language=True),
+    replace(CALM, name="  ... with the story model from every set", story_sets=0),
+    replace(SHIPPED, name="  shipped, no guard at all", guard=False),
+    replace(SHIPPED, name="  shipped, stronger sentence regularisation (C 1)", sentence_c=1.0),
+    replace(SHIPPED, name="  shipped, stronger story regularisation (C 0.1)", story_c=0.1),
+    replace(SHIPPED, name="  shipped, linear SVM sentences instead of LR", sentence="svm"),
+    replace(SHIPPED, name="  shipped, gradient-boosted trees story model", story="gbt"),
+)
 
 
 class Trainer:
@@ -225,6 +257,7 @@ class Trainer:
         self.y_story = np.array(data.danger)
         self.story_of = np.array(data.story_of)
         self.files = np.array(data.files)
+        self.set_numbers = np.array([_number(name) or 0 for name in data.files])
         self.groups = np.array(data.groups)
         self.sentences_of = [np.where(self.story_of == i)[0] for i in range(len(data.files))]
         self.quiet = np.array([s.quiet for story in data.sentences for s in story])
@@ -232,11 +265,11 @@ class Trainer:
         self._stacks: dict = {}
 
     # Vectors: each block TF-IDF on its own, exactly as danger_model scores it.
-    def vectorizers(self, blocks, rows):
+    def vectorizers(self, blocks, rows, min_df=MIN_DF):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         return {
-            name: TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True).fit(
+            name: TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True).fit(
                 [self.features[name][i] for i in rows]
             )
             for name in blocks
@@ -292,14 +325,14 @@ class Trainer:
     def fit_text(self, config: Config, stories):
         """The sentence classifier and the whole-story reading, trained on these stories."""
         rows = self.sentence_stories(stories)
-        vectorizers = self.vectorizers(config.blocks, rows)
+        vectorizers = self.vectorizers(config.blocks, rows, config.min_df)
         counts = self.counts(vectorizers)
-        sentence = self.classifier(config.sentence, SENTENCE_C).fit(
+        sentence = self.classifier(config.sentence, config.sentence_c).fit(
             self.tfidf({n: m[rows] for n, m in counts.items()}, vectorizers), self.y_sentence[rows]
         )
         whole = None
         if config.whole_story:
-            whole = self.classifier(config.sentence, STORY_TEXT_C).fit(
+            whole = self.classifier(config.sentence, config.story_text_c).fit(
                 self.tfidf(self.story_counts(counts, stories), vectorizers), self.y_story[stories]
             )
         return vectorizers, counts, sentence, whole
@@ -318,13 +351,18 @@ class Trainer:
             )
         return rows, logits, story
 
-    def inner_folds(self, stories):
+    def inner_folds(self, stories, inner: str = "story"):
         """Folds within the training stories: whole stories, stratified by language and
-        danger. (Folds of whole files, one writer's batch each, were tried as well: they gave
-        lower thresholds and more calm stories urgent, both by story and by writer.)"""
-        from sklearn.model_selection import StratifiedKFold
+        danger; or ("set") whole labelled sets, so that the story model and its thresholds
+        learn from sentence scores as a model meets a new writer's text."""
+        from sklearn.model_selection import GroupKFold, StratifiedKFold
 
         out = self.np.zeros(len(stories), int)
+        if inner == "set":
+            sets = [set_of(self.data.files[i]) for i in stories]
+            for k, (_, test) in enumerate(GroupKFold(FOLDS).split(stories, groups=sets)):
+                out[test] = k
+            return out
         strata = [f"{self.data.languages[i]}{self.data.danger[i]}" for i in stories]
         splits = StratifiedKFold(FOLDS, shuffle=True, random_state=1).split(stories, strata)
         for k, (_, test) in enumerate(splits):
@@ -340,6 +378,8 @@ class Trainer:
             row = danger_model.story_features(sentences, scores, float(story_logits[r]))
             if not config.joke:
                 row[JOKE] = 0.0
+            if not config.length:
+                row[LENGTH] = 0.0
             if config.context:
                 cues = frozenset().union(*(s.cues for s in sentences)) if sentences else set()
                 row += [float(kind in cues) for kind in CONTEXT]
@@ -349,12 +389,21 @@ class Trainer:
     def stack(self, config: Config, stories, key=None):
         """Out-of-fold story features for the training stories, the text models fitted on all
         of them, the out-of-fold sentence logits (for the sentence thresholds) and the folds."""
-        cache_key = (key, config.blocks, config.sentence, config.whole_story)
+        cache_key = (
+            key,
+            config.blocks,
+            config.sentence,
+            config.whole_story,
+            config.sentence_c,
+            config.story_text_c,
+            config.min_df,
+            config.inner,
+        )
         result = self._stacks.get(cache_key) if key is not None else None
         if result is None:
             logits = self.np.zeros(len(self.quiet))
             story_logits = self.np.zeros(len(self.files))
-            folds = self.inner_folds(stories)
+            folds = self.inner_folds(stories, config.inner)
             for k in range(FOLDS):
                 train, test = stories[folds != k], stories[folds == k]
                 rows, sentence, story = self.score_text(self.fit_text(config, train), test)
@@ -366,7 +415,7 @@ class Trainer:
         fitted, logits, story_logits, folds = result
         return self.story_matrix(config, stories, logits, story_logits), fitted, logits, folds
 
-    def story_model(self, family: str):
+    def story_model(self, family: str, c: float = STORY_C):
         from sklearn.ensemble import GradientBoostingClassifier
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
@@ -378,7 +427,7 @@ class Trainer:
             )
         return make_pipeline(
             StandardScaler(),
-            LogisticRegression(C=STORY_C, class_weight="balanced", max_iter=5000),
+            LogisticRegression(C=c, class_weight="balanced", max_iter=5000),
         )
 
     def story_scores(self, config: Config, x, model=None):
@@ -393,22 +442,33 @@ class Trainer:
         np = self.np
         x, fitted, logits, folds = self.stack(config, stories, key)
         y = self.y_story[stories]
+        # The story model learns how far to trust the rules and the sentence scores only from
+        # sets the rules were never tuned on (config.story_sets), where both are what they
+        # are on a new writer's text.
+        learn = self.set_numbers[stories] >= config.story_sets
         oof = np.zeros(len(stories))
         if config.story == "rule":
             oof = self.story_scores(config, x)
             model = None
         else:
             for k in range(FOLDS):
-                model = self.story_model(config.story).fit(x[folds != k], y[folds != k])
+                fold = (folds != k) & learn
+                model = self.story_model(config.story, config.story_c).fit(x[fold], y[fold])
                 oof[folds == k] = self.story_scores(config, x[folds == k], model)
-            model = self.story_model(config.story).fit(x, y)
-        thresholds = story_thresholds(oof, y, self.groups[stories], config.per_language)
+            model = self.story_model(config.story, config.story_c).fit(x[learn], y[learn])
+        groups = self.groups[stories]
+        thresholds = story_thresholds(
+            oof[learn], y[learn], groups[learn], config.per_language, config.false_target
+        )
         rows = self.sentence_stories(stories)
         sentence = sentence_thresholds(logits[rows], self.y_sentence[rows], self.quiet[rows])
         guard = dict.fromkeys((*GROUPS, "other"), config.guard)
         if config.guard and config.guard_per_language:
-            cut = np.array([thresholds.get(g, thresholds["other"]) for g in self.groups[stories]])
-            guard = guard_groups(oof < cut, x[:, RULED] >= sentence[1], y, self.groups[stories])
+            cut = np.array([thresholds.get(g, thresholds["other"]) for g in groups])
+            guard = guard_groups(
+                (oof < cut)[learn], (x[:, RULED] >= sentence[1])[learn], y[learn], groups[learn]
+            )
+            guard.update(dict.fromkeys(config.guard_kept, True))
         return Fitted(config, fitted, model, thresholds, sentence, logits, guard)
 
     def apply(self, fitted: "Fitted", stories):
@@ -455,7 +515,7 @@ class Trainer:
 
         return list(GroupKFold(FOLDS).split(self.files, self.y_story, self.files))
 
-    def newest_set_splits(self, count: int = 3):
+    def newest_set_splits(self, count: int = NEWEST):
         """Each of the newest held-out sets left out in turn (trained on everything else), the
         closest the training data comes to a set written blind by new writers."""
         numbers = sorted({n for name in self.data.files if (n := _number(name))})[-count:]
@@ -513,7 +573,7 @@ def guard_groups(under, confirmed, y, groups) -> dict[str, bool]:
     return out
 
 
-def _between(p, y) -> float:
+def _between(p, y, false_target: float = FALSE_TARGET) -> float:
     """Midway between the highest threshold that keeps RECALL_TARGET of the danger stories and
     the lowest that keeps at most FALSE_TARGET of the calm ones; if they cross, the first."""
     import numpy as np
@@ -524,13 +584,15 @@ def _between(p, y) -> float:
     keep = danger[int(math.floor((1 - RECALL_TARGET) * len(danger) + 1e-9))]
     if not len(calm):
         return float(keep)
-    allowed = int(math.floor(FALSE_TARGET * len(calm) + 1e-9))
+    allowed = int(math.floor(false_target * len(calm) + 1e-9))
     above = calm[len(calm) - allowed - 1]  # a threshold above this leaves `allowed` calm urgent
     return float((above + keep) / 2) if above < keep else float(keep)
 
 
-def story_thresholds(p, y, groups, per_language: bool = True) -> dict[str, float]:
-    pooled = _between(p, y)
+def story_thresholds(
+    p, y, groups, per_language: bool = True, false_target: float = FALSE_TARGET
+) -> dict[str, float]:
+    pooled = _between(p, y, false_target)
     out = {"other": round(pooled, 6)}
     for group in GROUPS:
         mask = groups == group
@@ -538,7 +600,7 @@ def story_thresholds(p, y, groups, per_language: bool = True) -> dict[str, float
         if not per_language or not n or y[mask].all() or not y[mask].any():
             out[group] = round(pooled, 6)
             continue
-        own = _between(p[mask], y[mask])
+        own = _between(p[mask], y[mask], false_target)
         out[group] = round((n * own + PRIOR_STORIES * pooled) / (n + PRIOR_STORIES), 6)
     return out
 
@@ -675,7 +737,7 @@ class Command(BaseCommand):
             f"Each of held-out sets {', '.join(map(str, numbers))} left out in turn (trained on "
             "everything else; these sets have been read, so this is no blind measure):"
         )
-        for config in (COMPARED[1], SHIPPED):
+        for config in (SHIPPED, CALM):
             urgent, _ = trainer.cross_validate(config, splits, "newest")
             triage = trainer.triage(urgent, held)
             out.write(f"  {config.name.strip():<64} {_row(triage)}")
@@ -714,7 +776,13 @@ class Command(BaseCommand):
             "stories": len(trainer.data.files),
             "sentences": len(trainer.data.labels),
             "danger_sentences": int(trainer.y_sentence.sum()),
-            "C": {"sentence": SENTENCE_C, "story_text": STORY_TEXT_C, "story": STORY_C},
+            "C": {
+                "sentence": SHIPPED.sentence_c,
+                "story_text": SHIPPED.story_text_c,
+                "story": SHIPPED.story_c,
+            },
+            "min_df": SHIPPED.min_df,
+            "story_sets_from": SHIPPED.story_sets,
             "threshold": shown,
             "urgent_threshold": urgent,
             "story_thresholds": fitted.thresholds,
