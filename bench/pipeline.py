@@ -79,9 +79,19 @@ def main() -> None:
         "INTAKE_GLOBAL_RATE_LIMIT": "off",
         "LOG_LEVEL": "WARNING",
         "DEBUG": "false",
+        # Its own keystore (testimony.keys): stories are sealed at intake as in production.
+        "STORY_KEYSTORE": tempfile.mkdtemp(prefix="untold-bench-keys-"),
     }
     os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CACHE_KEY_PREFIX")}
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "DJANGO_SETTINGS_MODULE",
+                "CACHE_KEY_PREFIX",
+                "STORY_KEYSTORE",
+            )
+        }
     )
     from tests.integration import stack
 
