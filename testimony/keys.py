@@ -86,17 +86,21 @@ def story_rekey(*, story) -> None:
     story.__dict__["_data_key_new"] = key
 
 
-def _store_new_key(sender, instance, using, **kwargs) -> None:
+def _store_new_key(sender, instance, using, created=False, **kwargs) -> None:
     key = instance.__dict__.pop("_data_key_new", None)
     if key is None:
         return
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using, savepoint=False):  # Story.save's transaction
         _share_epoch_lock(using)
         epoch = newest_epoch(using=using)
         wrapped = ks.keystore().wrap(epoch, key, sealing.key_aad(instance.pk, epoch))
-        _model().objects.using(using).update_or_create(
-            story_id=instance.pk, defaults={"epoch": epoch, "wrapped": wrapped}
-        )
+        keys = _model().objects.using(using)
+        if created:  # a story just inserted has no key row yet: no lookup first
+            keys.create(story_id=instance.pk, epoch=epoch, wrapped=wrapped)
+        else:
+            keys.update_or_create(
+                story_id=instance.pk, defaults={"epoch": epoch, "wrapped": wrapped}
+            )
 
 
 def store_new_keys(stories, *, using: str) -> None:

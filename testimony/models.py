@@ -296,8 +296,11 @@ class Story(models.Model):
         return f"{self.get_status_display()} ({self.received_on})"
 
     def save(self, *args, **kwargs):
-        # The row and its new data key (testimony.keys) are written together or not at all.
-        with transaction.atomic(using=kwargs.get("using") or self._state.db or "default"):
+        # The row and its new data key (testimony.keys) are written together or not at all:
+        # one transaction, and inside a caller's, the caller's (no savepoint: nothing here is
+        # retried on its own, and a savepoint is two round trips on every story told).
+        using = kwargs.get("using") or self._state.db or "default"
+        with transaction.atomic(using=using, savepoint=False):
             super().save(*args, **kwargs)
 
     @property
