@@ -9,25 +9,13 @@ order, in its own transaction, then VACUUM drops the old row images from the fil
 
 from django.db import connection, connections
 
+from config.rowids import scatter_rowids
+
 TABLES = ("figures_pendinganswers", "figures_answers")
 
 
 def scatter_sqlite_rows(using: str = "default", **kwargs) -> None:
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return
-    existing = set(connection.introspection.table_names())
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            if table not in existing:
-                continue
-            name = connection.ops.quote_name(f"{table}_scatter")
-            quoted = connection.ops.quote_name(table)
-            cursor.execute(
-                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER INSERT ON {quoted} BEGIN "
-                f"UPDATE {quoted} SET rowid = (random() & 9223372036854775807) "
-                "WHERE rowid = NEW.rowid; END"
-            )
+    scatter_rowids(connections[using], TABLES)
 
 
 def vacuum() -> None:

@@ -69,21 +69,10 @@ def scatter_sqlite_rows(using: str = "default", **kwargs) -> None:
     """
     from django.db import connections
 
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return
-    existing = set(connection.introspection.table_names())
-    with connection.cursor() as cursor:
-        for table, keyed_by_rowid in story_tables():
-            if keyed_by_rowid or table not in existing:
-                continue
-            name = connection.ops.quote_name(f"{table}_scatter")
-            quoted = connection.ops.quote_name(table)
-            cursor.execute(
-                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER INSERT ON {quoted} BEGIN "
-                f"UPDATE {quoted} SET rowid = (random() & 9223372036854775807) "
-                "WHERE rowid = NEW.rowid; END"
-            )
+    from config.rowids import scatter_rowids
+
+    tables = [table for table, keyed_by_rowid in story_tables() if not keyed_by_rowid]
+    scatter_rowids(connections[using], tables)
 
 
 def rewrite() -> None:
