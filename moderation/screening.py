@@ -20,6 +20,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from moderation import screeners
 from moderation.models import Finding, Severity
@@ -147,15 +148,17 @@ def route(findings: list[screeners.Finding]) -> tuple[bool, bool]:
     return held, any(f.screener in urgent and f.severity >= Severity.HIGH for f in findings)
 
 
-def _hold_others(story_ids: list[str], finding: screeners.Finding) -> None:
+def _hold_others(story_ids, finding: screeners.Finding) -> None:
     """Hold the other stories of a campaign that still wait for a first look. Only those
-    without the campaign's finding yet: a flood costs each new story one query, not one per
-    member."""
-    already = Finding.objects.filter(screener=finding.screener, kind=finding.kind)
+    without the campaign's finding yet (NOT EXISTS on the finding's story index): a flood
+    costs each new story one query, and a write only for the members that change."""
+    already = Finding.objects.filter(
+        story_id=OuterRef("pk"), screener=finding.screener, kind=finding.kind
+    )
     for other in (
         Story.objects.select_for_update()
         .filter(id__in=story_ids, status__in=[Status.PENDING, Status.HELD])
-        .exclude(id__in=already.values("story_id"))
+        .filter(~Exists(already))
     ):
         _store(other, [replace(finding, start=0, end=len(other.text))])
         if other.status == Status.PENDING:

@@ -13,6 +13,7 @@ A module may also declare:
 """
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -61,10 +62,11 @@ class Finding:
 @dataclass(frozen=True)
 class Recorded:
     """What a screener's `record` adds: findings for this story, and other stories that must
-    be held with it (each with the finding that explains why)."""
+    be held with it (each with the finding that explains why). `hold_with` is story ids, or a
+    query of them (`.values("story_id")`): a campaign of thousands is then one subquery."""
 
     findings: list[Finding] = field(default_factory=list)
-    hold_with: list[str] = field(default_factory=list)
+    hold_with: Iterable = field(default_factory=list)
     hold_finding: Finding | None = None
 
 

@@ -120,7 +120,11 @@ def record(*, story, text: str) -> Recorded:
         rows = list(StorySignature.objects.select_for_update().filter(story_id__in=ids))
         clusters = sorted({str(row.cluster) for row in rows if row.cluster})
         cluster = clusters[0] if clusters else str(uuid.uuid4())
-        StorySignature.objects.filter(story_id__in=ids).update(cluster=cluster)
+        # Only the rows that change: rewriting a whole campaign's rows with the value they
+        # hold made every new member cost a write of hundreds (and bloated the table).
+        StorySignature.objects.filter(story_id__in=ids).exclude(cluster=cluster).update(
+            cluster=cluster
+        )
         if len(clusters) > 1:
             StorySignature.objects.filter(cluster__in=clusters[1:]).update(cluster=cluster)
     StorySignature.objects.create(story=story, minhash=values.tobytes(), cluster=cluster)
@@ -129,17 +133,13 @@ def record(*, story, text: str) -> Recorded:
     )
     if cluster is None:
         return Recorded(findings=found)
-    members = [
-        str(member)
-        for member in StorySignature.objects.filter(cluster=cluster).values_list(
-            "story_id", flat=True
-        )
-    ]
-    if len(members) < settings.SCREENING_CAMPAIGN_SIZE:
+    members = StorySignature.objects.filter(cluster=cluster)
+    size = members.count()
+    if size < settings.SCREENING_CAMPAIGN_SIZE:
         return Recorded(findings=found)
     campaign = Finding(
         NAME, "campaign", Severity.HIGH, 0, len(text),
-        f"possible coordinated campaign: {len(members)} near-identical stories",
+        f"possible coordinated campaign: {size} near-identical stories",
     )  # fmt: skip
-    others = [member for member in members if member != str(story.id)]
+    others = members.exclude(story_id=story.id).values("story_id")  # a subquery, not a list
     return Recorded(findings=[*found, campaign], hold_with=others, hold_finding=campaign)

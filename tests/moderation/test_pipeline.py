@@ -4,10 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from moderation import screeners
 from moderation.models import Finding, ScreeningWord, Severity, SignatureBand, StorySignature
+from moderation.screeners import duplicates
 from moderation.screening import _count_attempt, story_screen
 from moderation.tasks import screen_story
 from testimony.models import AuditEvent, Status, Story
@@ -155,6 +158,56 @@ def test_a_cluster_of_near_duplicates_is_held_together_as_a_campaign(settings):
     assert all(Finding.objects.filter(story=s, kind="campaign").count() == 1 for s in stories)
     clusters = {StorySignature.objects.get(story=s).cluster for s in stories}
     assert len(clusters) == 1 and None not in clusters
+
+
+def _rows_written() -> int:
+    """Rows inserted, updated or deleted so far by this connection's transaction."""
+    if connection.vendor == "sqlite":
+        return connection.connection.total_changes
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+            " FROM pg_stat_xact_user_tables"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _cost_of_one_more_member(base: str, size: int) -> tuple[int, int, int]:
+    """Grow a campaign to `size` members, then screen one more: (queries, SQL characters,
+    rows written) of that one story's screening."""
+    for n in range(size):
+        screened(f"{base} ({n})")
+    submitted = tell(text=f"{base} ({size})")
+    before = _rows_written()
+    with CaptureQueriesContext(connection) as queries:
+        story_screen(story_id=submitted.story_id)
+    written = _rows_written() - before
+    story = Story.objects.get(id=submitted.story_id)
+    assert story.status == Status.HELD
+    assert Finding.objects.filter(story=story, kind="campaign").exists()
+    return len(queries), sum(len(q["sql"]) for q in queries.captured_queries), written
+
+
+@pytest.mark.parametrize("candidates", [4, duplicates.CANDIDATES])
+def test_a_campaign_member_costs_the_same_whatever_the_campaign_size(
+    monkeypatch, settings, candidates
+):
+    """A flood of thousands of copies: each new copy must cost the screening the same number
+    of queries, statements of the same length (no IN list of the whole campaign) and the same
+    rows written (no rewrite of every member's cluster), at 12 members as at 36. The look-up
+    of neighbours is bounded by CANDIDATES: the statements' length is compared where both
+    campaigns exceed it."""
+    monkeypatch.setattr(duplicates, "CANDIDATES", candidates)
+    small = _cost_of_one_more_member(STORY, 12)
+    # The same text again as a new campaign: the first one leaves the comparison window.
+    Story.objects.update(
+        received_on=timezone.localdate() - timedelta(days=settings.SCREENING_DUPLICATE_DAYS + 1)
+    )
+    large = _cost_of_one_more_member(STORY, 36)
+    queries, characters, written = small
+    assert large[0] == queries and large[2] == written
+    if candidates < 12:
+        assert abs(large[1] - characters) < 40  # ids differ in form, never a list of members
 
 
 def test_a_latin_copy_of_a_cyrillic_story_is_a_near_duplicate():
