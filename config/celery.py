@@ -2,13 +2,31 @@ import os
 import sys
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("untold")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Celery's Django fixup closes every database connection before and after each task unless
+# CELERY_DB_REUSE_MAX is set: a new PostgreSQL connection (a forked server process, its
+# authentication) for every story screened, a third of a task's time under load. Connections
+# are kept as Django keeps them between requests instead: before and after each task, one that
+# is broken or older than CONN_MAX_AGE is closed, and CONN_HEALTH_CHECKS tests a reused one
+# before its first query (so a restarted PostgreSQL costs one reconnection, not a failed task).
+app.conf["CELERY_DB_REUSE_MAX"] = 2**62
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender=None, **kwargs) -> None:
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return  # run in-process (make run, tests): the caller's connection, maybe mid-transaction
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @worker_init.connect
