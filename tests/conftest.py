@@ -12,6 +12,7 @@ from knox.models import AuthToken
 
 from config.celery import app as celery_app
 from moderation.accounts import moderator_create
+from testimony import anonymize, switches
 
 
 def service_reachable(url: str, default_port: int) -> bool:
@@ -38,6 +39,8 @@ def require_service(name: str, available: bool) -> None:
 def _isolated(request):
     """Every test starts with an empty cache and, unless it drives a real worker, eager tasks."""
     cache.clear()
+    anonymize._known = None  # the process's copy of today's key, read from that cache
+    switches.forget()  # and of the pause switches
     eager = request.node.get_closest_marker("integration") is None
     previous = celery_app.conf.task_always_eager
     _set_eager(eager)

@@ -85,3 +85,26 @@ def test_the_cache_names_the_day_and_nothing_of_the_address(day, monkeypatch):
     recorder = recording_cache(monkeypatch, anonymize)
     rate_key("198.51.100.1")
     assert list(recorder.timeouts) == ["ratekey:2025-11-25"]
+
+
+def test_the_daily_key_is_read_from_the_cache_once_a_minute_and_follows_it(day, monkeypatch):
+    """Each process keeps today's key a minute (one cache read, not one per request); if the
+    cache lost it and another process made a new one, every process agrees again within it."""
+    day(datetime.date(2025, 11, 25))
+    clock = [1000.0]
+    monkeypatch.setattr(anonymize.time, "monotonic", lambda: clock[0])
+    reads = []
+    real_get = anonymize.cache.get
+    monkeypatch.setattr(
+        anonymize.cache, "get", lambda *a, **k: reads.append(a) or real_get(*a, **k)
+    )
+    first = [rate_key(address) for address in ADDRESSES]
+    assert len(reads) <= 2 and [rate_key(a) for a in ADDRESSES] == first
+    anonymize.cache.set("ratekey:2025-11-25", "ab" * 32)  # a Redis restart, another process
+    clock[0] += anonymize._KEY_READ_SECONDS - 1
+    assert [rate_key(address) for address in ADDRESSES] == first
+    clock[0] += 2
+    moved = [rate_key(address) for address in ADDRESSES]
+    assert sum(a != b for a, b in zip(first, moved, strict=True)) >= len(ADDRESSES) - 1
+    day(datetime.date(2025, 11, 26))  # a new day is a new key at once, minute or not
+    assert anonymize._daily_key() != bytes.fromhex("ab" * 32)

@@ -191,7 +191,7 @@ LIMITS = st.lists(
 
 @pytest.fixture
 def redis_cache():
-    from django.core.cache.backends.redis import RedisCache
+    from config.cache import RedisCache  # the backend settings use
 
     require_service("Redis", service_reachable(REDIS, 6379))
     made = RedisCache(REDIS, {"KEY_PREFIX": f"test-ratelimit-{__import__('os').getpid()}"})
