@@ -67,6 +67,12 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=18)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--pairs-everywhere",
+        choices=["yes", "no", "default"],
+        default="default",
+        help="publish the pairs by region and month too (yes), by region and year only (no)",
+    )
     options = parser.parse_args()
     import django
 
@@ -74,6 +80,8 @@ def main() -> None:
     from figures import suppression, tables
     from figures.services import release_cells
 
+    if options.pairs_everywhere != "default":
+        tables.PAIRS_BY_REGION_AND_MONTH = options.pairs_everywhere == "yes"
     rows = answers(
         n=options.answers, regions=options.regions, months=options.months, seed=options.seed
     )

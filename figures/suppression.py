@@ -65,7 +65,8 @@ def suppress(
     new = set(suppressed)  # whose relations the cheap pass looks at next
     added = {key for key in suppressed if key in members}  # not yet in the elimination
     while True:
-        derivable = _derivable_simply(relations, members, suppressed, around=new)
+        alone = _derivable_simply(relations, members, suppressed, around=new)
+        derivable = set(alone)
         exact = not derivable
         if exact:  # bring the elimination up to the cells suppressed since, and solve
             system.extend(_rows(relations, members, added, within=suppressed))
@@ -73,7 +74,7 @@ def suppress(
             derivable = system.pinned()
         new = set()
         for key in sorted(derivable, key=repr):
-            partner = _partner(key, relations, members, suppressed, cells)
+            partner = _partner(key, relations, members, suppressed, cells, among=alone.get(key))
             if partner is not None:  # None: derivable from the structure alone (a zero)
                 suppressed.add(partner)
                 new.add(partner)
@@ -94,13 +95,14 @@ def _members(relations: list[Relation]) -> dict[Key, list[int]]:
 def _derivable_simply(
     relations: list[Relation], members: dict, suppressed: set[Key], *, around: set[Key]
 ) -> set[Key]:
-    """Cells alone in a relation. Only relations of `around` can have changed."""
-    found = set()
-    for index in {index for key in around for index in members.get(key, ())}:
+    """Cells alone in a relation, with the relations they are alone in. Only relations of
+    `around` can have changed."""
+    found: dict[Key, list[int]] = defaultdict(list)
+    for index in sorted({index for key in around for index in members.get(key, ())}):
         total, parts = relations[index]
         unknown = {key for key in (total, *parts) if key in suppressed}
         if len(unknown) == 1:
-            found |= unknown
+            found[unknown.pop()].append(index)
     return found
 
 
@@ -298,9 +300,19 @@ def _eliminate(active: dict[int, dict[Key, int]]) -> list:
         pivots.append((column, i, row, inverse, operations))
 
 
-def _partner(key, relations, members, suppressed, cells) -> Key | None:
-    """The smallest published cell of a relation of `key` (or, failing that, of a relation of
-    a suppressed cell next to it): suppressing it leaves `key` with a second unknown."""
+def _partner(key, relations, members, suppressed, cells, *, among=None) -> Key | None:
+    """The smallest published cell of a relation of `key` (of the relations `among`, when it
+    is alone in those: a partner elsewhere would leave it alone there; or, failing that, of a
+    relation of a suppressed cell next to it): suppressing it gives `key` a second unknown."""
+    if among:
+        candidates = {
+            other
+            for index in among
+            for other in (relations[index][0], *relations[index][1])
+            if other not in suppressed
+        }
+        if candidates:
+            return min(candidates, key=lambda other: (cells.get(other, 0), repr(other)))
     frontier, seen = [key], {key}
     while frontier:
         candidates = {

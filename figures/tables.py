@@ -26,7 +26,7 @@ ALL = "all"
 SINGLE = tuple(q for q in QUESTIONS if not q.many)
 FORMS = next(q for q in QUESTIONS if q.many)
 UNSAID = "unsaid"  # inside a pair's value, for "prefer not to say"
-PAIRS_BY_REGION_AND_MONTH = True
+PAIRS_BY_REGION_AND_MONTH = False
 
 
 def _not(form: str) -> str:
