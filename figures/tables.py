@@ -6,10 +6,20 @@ A cell is keyed (question, value, region, period):
 - region: a region's slug, "" (region not given) or "all" (the whole country);
 - period: "2026", "2026-Q4" or "2026-11".
 
-Published: the whole country by month, quarter and year; each region by year; the pairs of
-questions for the whole country by year. Every way these add up is a relation (regions to
-the country, months to quarters to years, answers to respondents, pairs to their questions),
-so complementary suppression sees every total a reader could subtract from.
+Published: every question for the whole country and for each region by month, quarter and
+year; the pairs of questions for the whole country by month, quarter and year, and for each
+region by year. Every way these add up is a relation (regions to the country for each period,
+months to quarters to years for each place, answers to respondents and pairs to both their
+questions at each place and period), so complementary suppression sees every total a reader
+could subtract from.
+
+Why not the pairs by region and month (PAIRS_BY_REGION_AND_MONTH, built and measured with
+bench/statistics.py): a region's month holds a dozen answers or so, spread over 353 pairs, so
+nearly every one of those cells is suppressed, and through their margins they drag the single
+questions' region-by-month and -quarter figures into complementary suppression (on a test of
+100 answers per region and month, 17 figures per region and month published without them, next
+to none with them); and a release of 5,000 answers over 18 regions and 24 months takes about
+a minute instead of 3 seconds.
 
 Forms of violence are several answers at once: each form is its own yes/no; its "no" side
 (`~physical`: did not name physical violence, or preferred not to say) is a cell like any
