@@ -10,28 +10,29 @@ relation still holds) leaves x at 0.
 
 The check, cheap first:
 1. a relation with a single suppressed cell left gives that cell away;
-2. exactly, per connected part of the suppressed cells (cells sharing a relation): sparse
-   Gaussian elimination of A_S modulo the prime p = 2**61 - 1 (rows as dicts; a column found
-   in one row only is eliminated first, at no cost; otherwise the shortest row, on its column
-   in the fewest rows, which limits fill-in), then a few random vectors of the null space
-   (random values for the free columns, the pivots back-substituted): x is derivable iff its
-   component is 0 in all of them.
+2. exactly: sparse Gaussian elimination of A_S modulo the prime p = 2**61 - 1 (rows as dicts;
+   a column found in one row only is eliminated first, at no cost; otherwise the shortest row,
+   on its column in the fewest rows, which limits fill-in; unconnected parts of the suppressed
+   cells never mix, so this is the same as one elimination per part), then random vectors of
+   the null space (random values for the free columns, the pivots back-substituted): x is
+   derivable iff its component is 0 in all of them.
 
 How this can err, stated plainly. (a) The random vectors: a cell that can move gets a zero
-component by chance with probability 1/p per vector (Schwartz-Zippel); every vector must give
-zero, so this error is 2**-122 per cell and only ever calls a cell derivable that is not (it is
-then suppressed for nothing: safe). (b) Working modulo p rather than over the rationals: if p
-divides a nonzero minor of A_S, the rank modulo p can be lower than the true rank, a bigger null
-space, which could call a derivable cell free (unsafe). The relations have coefficients 0 and ±1
-and a minor divisible by a 61-bit prime would need a determinant of at least 2**61 from rows of
-at most a dozen ±1 entries, summing hierarchical tables; the tests cross-check this method
-against a dense floating-point SVD on random instances. (c) Published figures are treated as
-exact, which is stricter than the rounding they get.
+component by chance with probability about 1/p per vector (Schwartz-Zippel); every vector must
+give zero, so this error is about 2**-122 per cell and only ever calls a cell derivable that is
+not (it is then suppressed for nothing: safe). (b) Working modulo p rather than over the
+rationals: if p divided a nonzero minor of A_S, the rank modulo p could be lower than the true
+rank, a bigger null space, which could call a derivable cell free (unsafe). That needs a minor
+of at least 2**61 in absolute value made of the relations' 0/±1 coefficients: not excluded in
+principle for a large system, never seen; the tests cross-check this method against a dense
+floating-point SVD on random systems and on three-way tables with margins. (c) Published figures
+are treated as exact, which is stricter than the rounding they get. (d) Only linear algebra:
+that counts are never negative is not used (a published total equal to its published parts
+shows the suppressed rest to be zeros).
 
 Complementary suppression keeps a partner for every derivable cell: the smallest published cell
-of one of its relations (or of a relation of a suppressed cell next to it). After a round only
-the parts touched by newly suppressed cells are solved again: a part nothing new touches has
-the same rows and columns, so the same answer.
+of the relations it is alone in (the cheap pass), or of any of its relations (or of a relation
+of a suppressed cell next to it). The elimination is not redone for each round: see Elimination.
 """
 
 import heapq
@@ -42,7 +43,7 @@ from collections.abc import Hashable, Iterable
 Key = Hashable
 Relation = tuple[Key, tuple[Key, ...]]
 PRIME = 2**61 - 1
-VECTORS = 2  # random null-space vectors per part
+VECTORS = 2  # random null-space vectors per question
 
 _random = random.SystemRandom()
 
