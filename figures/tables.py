@@ -6,14 +6,19 @@ A cell is keyed (question, value, region, period):
 - region: a region's slug, "" (region not given) or "all" (the whole country);
 - period: "2026", "2026-Q4" or "2026-11".
 
-Published: the whole country by month, quarter and year; each region by year; the pairs of
-questions for the whole country by year. Every way these add up is a relation (regions to
-the country, months to quarters to years, answers to respondents, pairs to their questions),
-so complementary suppression sees every total a reader could subtract from.
+Published: every question for the whole country and for each region by month, quarter and
+year; the pairs of questions for the whole country by month, quarter and year, and for each
+region by year. Every way these add up is a relation (regions to the country for each period,
+months to quarters to years for each place, answers to respondents and pairs to both their
+questions at each place and period), so complementary suppression sees every total a reader
+could subtract from.
 
-Forms of violence are several answers at once: each form is its own yes/no; its "no" side
-(`~physical`: did not name physical violence, or preferred not to say) is a cell like any
-other, so it is suppressed when small and counted in every relation.
+Why not the pairs by region and month (PAIRS_BY_REGION_AND_MONTH, built and measured with
+bench/statistics.py --pairs-everywhere yes): a region's month holds a dozen answers or so,
+spread over 353 pairs, so nearly all of those cells are suppressed; a release of 5,000 answers
+over 18 regions and 24 months took 162 s instead of 3 s, over the two-minute budget, for 8 more
+published cells. On skewed answers their small cells also drag the single questions' region by
+month figures into complementary suppression through the margins.
 """
 
 from collections import Counter, defaultdict
@@ -26,6 +31,7 @@ ALL = "all"
 SINGLE = tuple(q for q in QUESTIONS if not q.many)
 FORMS = next(q for q in QUESTIONS if q.many)
 UNSAID = "unsaid"  # inside a pair's value, for "prefer not to say"
+PAIRS_BY_REGION_AND_MONTH = False
 
 
 def _not(form: str) -> str:
@@ -66,71 +72,96 @@ def _pairs(row: dict) -> list[tuple[str, str]]:
     return found
 
 
+def _quarter(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
+
+
+def _pairs_at(where: str, period: str) -> bool:
+    """Where the pairs of questions are published: the whole country for every period, each
+    region by year, and each region by quarter and month if PAIRS_BY_REGION_AND_MONTH."""
+    return where == ALL or len(period) == 4 or PAIRS_BY_REGION_AND_MONTH
+
+
 def build(rows: list[dict]) -> tuple[dict, list]:
     """Cells (true counts) and relations for these answer rows."""
-    cells: Counter = Counter()
+    finest: Counter = Counter()  # (question, value), region, month
     for row in rows:
-        year, quarter, month = _periods(row["month"])
         region = row.get("region") or ""
-        for question, value in _categories(row):
-            for where, period in ((ALL, year), (ALL, quarter), (ALL, month), (region, year)):
-                cells[(question, value, where, period)] += 1
-        for question, value in _pairs(row):
-            cells[(question, value, ALL, year)] += 1
-    return dict(cells), _relations(cells)
+        month = f"{row['month'].year}-{row['month'].month:02d}"
+        for category in _categories(row):
+            finest[(category, region, month)] += 1
+        for category in _pairs(row):
+            finest[(category, region, month)] += 1
+    cells: Counter = Counter()
+    seen: dict[str, dict] = defaultdict(lambda: {"regions": set(), "months": set()})
+    for ((question, value), region, month), count in finest.items():
+        seen[month[:4]]["regions"].add(region)
+        seen[month[:4]]["months"].add(month)
+        pair = "+" in question
+        for where in (region, ALL):
+            for period in (month[:4], _quarter(month), month):
+                if not pair or _pairs_at(where, period):
+                    cells[(question, value, where, period)] += count
+    return dict(cells), _relations(seen)
 
 
-def _relations(cells) -> list:
-    relations = []
-    by_year: dict[str, dict] = defaultdict(lambda: {"regions": set(), "months": set()})
-    for _question, _value, where, period in cells:
-        year = period[:4]
-        if where != ALL:
-            by_year[year]["regions"].add(where)
-        elif len(period) == 7 and period[4] == "-" and period[5] != "Q":
-            by_year[year]["months"].add(period)
+def _singles() -> list[tuple[str, object]]:
     singles = [(RESPONDENTS, None)]
     singles += [(q.key, v) for q in SINGLE for v in (*q.values, None)]
     singles += [("forms", v) for f in FORMS.values for v in (f, _not(f))]
-    for year, seen in by_year.items():
-        regions = sorted(seen["regions"])
-        quarters = {}
-        for month in sorted(seen["months"]):
-            quarters.setdefault(f"{year}-Q{(int(month[5:]) - 1) // 3 + 1}", []).append(month)
-        places = [(ALL, p) for p in (year, *quarters, *seen["months"])]
-        places += [(region, year) for region in regions]
-        for question, value in singles:
-            relations.append(
-                ((question, value, ALL, year), tuple((question, value, r, year) for r in regions))
-            )
-            relations.append(
-                ((question, value, ALL, year), tuple((question, value, ALL, q) for q in quarters))
-            )
-            for q, months in quarters.items():
-                relations.append(
-                    ((question, value, ALL, q), tuple((question, value, ALL, m) for m in months))
-                )
-        for where, period in places:
-            total = (RESPONDENTS, None, where, period)
-            for q in SINGLE:
-                relations.append(
-                    (total, tuple((q.key, v, where, period) for v in (*q.values, None)))
-                )
-            for f in FORMS.values:
-                relations.append(
-                    (total, (("forms", f, where, period), ("forms", _not(f), where, period)))
-                )
-        relations += _pair_relations(year)
+    return singles
+
+
+def _relations(seen: dict[str, dict]) -> list:
+    relations = []
+    singles = _singles()
+    pairs = _pair_margins(ALL, "")[1]
+    for year, found in sorted(seen.items()):
+        regions = sorted(found["regions"])
+        months = sorted(found["months"])
+        quarters: dict[str, list[str]] = {}
+        for month in months:
+            quarters.setdefault(_quarter(month), []).append(month)
+        periods = [year, *quarters, *months]
+        for question, value in (*singles, *pairs):
+            pair = "+" in question
+
+            def cell(where, period, question=question, value=value):
+                return (question, value, where, period)
+
+            for period in periods:  # the regions add up to the whole country
+                if not pair or _pairs_at(regions[0], period):
+                    relations.append((cell(ALL, period), tuple(cell(r, period) for r in regions)))
+            for where in (ALL, *regions):  # months to quarters to the year
+                if not pair or _pairs_at(where, months[0]):
+                    relations.append((cell(where, year), tuple(cell(where, q) for q in quarters)))
+                    for q, within in quarters.items():
+                        relations.append((cell(where, q), tuple(cell(where, m) for m in within)))
+        for where in (ALL, *regions):  # the answers to everyone who answered, pairs to both
+            for period in periods:
+                total = (RESPONDENTS, None, where, period)
+                for q in SINGLE:
+                    relations.append(
+                        (total, tuple((q.key, v, where, period) for v in (*q.values, None)))
+                    )
+                for f in FORMS.values:
+                    relations.append(
+                        (total, (("forms", f, where, period), ("forms", _not(f), where, period)))
+                    )
+                if _pairs_at(where, period):
+                    relations += _pair_margins(where, period)[0]
     return relations
 
 
-def _pair_relations(year: str) -> list:
-    relations = []
+def _pair_margins(where: str, period: str) -> tuple[list, list]:
+    """The relations of the pairs to their two questions at one place, and the pairs' cells
+    (question, value)."""
+    relations, categories = [], []
     single = [(q.key, (*q.values, None)) for q in SINGLE]
     forms = [(f, _not(f)) for f in FORMS.values]
 
     def cell(question, value):
-        return (question, value, ALL, year)
+        return (question, value, where, period)
 
     for i, (q1, values1) in enumerate(single):
         for q2, values2 in single[i + 1 :]:
@@ -138,23 +169,21 @@ def _pair_relations(year: str) -> list:
             for v1 in values1:
                 parts = tuple(cell(pair, f"{_pair_value(v1)}+{_pair_value(v2)}") for v2 in values2)
                 relations.append((cell(q1, v1), parts))
+                categories += [part[:2] for part in parts]
             for v2 in values2:
                 parts = tuple(cell(pair, f"{_pair_value(v1)}+{_pair_value(v2)}") for v1 in values1)
                 relations.append((cell(q2, v2), parts))
         pair = f"{q1}+forms"
         for v1 in values1:
             for yes, no in forms:
-                relations.append(
-                    (
-                        cell(q1, v1),
-                        (
-                            cell(pair, f"{_pair_value(v1)}+{yes}"),
-                            cell(pair, f"{_pair_value(v1)}+{no}"),
-                        ),
-                    )
+                parts = (
+                    cell(pair, f"{_pair_value(v1)}+{yes}"),
+                    cell(pair, f"{_pair_value(v1)}+{no}"),
                 )
+                relations.append((cell(q1, v1), parts))
+                categories += [part[:2] for part in parts]
         for yes, no in forms:
             for side in (yes, no):
                 parts = tuple(cell(pair, f"{_pair_value(v1)}+{side}") for v1 in values1)
                 relations.append((cell("forms", side), parts))
-    return relations
+    return relations, categories

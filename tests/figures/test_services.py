@@ -141,7 +141,7 @@ def _rows(seed: int, n: int) -> list[dict]:
     return rows
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(st.integers(0, 10_000), st.integers(20, 120), st.integers(1, 12))
 def test_no_figure_changes_by_less_than_the_rounding_step_between_releases(seed, n, added):
     rows = _rows(seed, n)
