@@ -288,6 +288,8 @@ def _sentence_cues(text: str):
         cues |= danger_readings.readings(
             sentence.group(), danger_model.words(sentence.group()), cues
         )
+        if "outing" in cues:
+            cues.discard("take")  # "take the kids to the zoo" takes nobody away
         sentences.append((sentence, cues))
     return sentences, idioms
 

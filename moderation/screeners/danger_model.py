@@ -349,8 +349,10 @@ def story_features(
 
 
 def reported_threat(sentences: Sequence[Sentence]) -> bool:
-    """A threat to kill reported as said or written, in a sentence not told as past and over
-    (danger_readings): urgent whatever the rest of the story says."""
+    """A threat to kill reported as said or written (danger_readings), in a sentence not told as
+    past and over, in a story that retells no film or news: urgent whatever else it says."""
+    if any("fiction" in s.cues for s in sentences):  # a film retold: its threats are not hers
+        return False
     return any("reported" in s.cues and not s.quiet for s in sentences)
 
 
@@ -563,6 +565,20 @@ def score(text: str, cues: frozenset[str] = frozenset()) -> float:
     return _sigmoid(sentence_logit(counts(text, cues, learned), learned))
 
 
+def whole_story_logit(
+    sentences: Sequence[Sentence], found: Sequence[dict[str, list[str]] | None], learned: Model
+) -> float:
+    """The whole story read at once: the known features of its sentences added up, quiet ones
+    and (as the model was trained) a campaign trope's left out."""
+    read = [
+        f
+        for f, s in zip(found, sentences, strict=True)
+        if f is not None and in_whole_story(s, learned.whole_without_tropes)
+    ]
+    whole = {name: Counter(chain.from_iterable(f[name] for f in read)) for name in learned.blocks}
+    return learned.story_text_intercept + _dot(whole, learned, 2)
+
+
 @dataclass(frozen=True)
 class Judgement:
     probability: float  # the story model's: that the story needs to be read first
@@ -581,13 +597,7 @@ def judge(text: str, sentences: Sequence[Sentence]) -> Judgement | None:
         None if f is None else sentence_logit({n: Counter(v) for n, v in f.items()}, learned)
         for f in found
     ]
-    read = [
-        f
-        for f, s in zip(found, sentences, strict=True)
-        if f is not None and in_whole_story(s, learned.whole_without_tropes)
-    ]
-    whole = {name: Counter(chain.from_iterable(f[name] for f in read)) for name in learned.blocks}
-    story_logit = learned.story_text_intercept + _dot(whole, learned, 2)
+    story_logit = whole_story_logit(sentences, found, learned)
     values = story_features(sentences, logits, story_logit)
     probability = story_probability(values, learned)
     group = script_group(text)

@@ -20,7 +20,7 @@ line cross-validated from scratch (every model and threshold chosen again inside
 model families (logistic regression against a linear SVM for sentences, against gradient-
 boosted trees for the story) and feature sets, then the shipped model's figures per language
 and Latin script, grouped by story, grouped by writer, and with each of the newest held-out sets
-left out in turn (against the model as it shipped before the Kazakh block).
+(5 to 9) left out in turn, against the settings shipped after set 7 and the calmer ones.
 """
 
 import json
@@ -214,23 +214,34 @@ class Config:
     trope_out: bool = True
 
 
-# As shipped after set 7 (the "before" of set 8's round): every set teaches the story model,
-# features seen twice, inner folds of stories, thresholds aiming at 0.15 of calm urgent.
 UNTUNED = 5  # the rules were tuned on the tuning set and held-out sets 1 to 4, never from set 5
-# Tried after set 8, better on the left-out sets' calm stories, not shipped: trained with set 8,
-# the story model talks a plain threat after a campaign trope down ("Феминистки врут... А мой
-# муж сказал, что убьёт меня.": 0.03), which the pipeline's tests forbid; so does the shipped
-# settings' model retrained with set 8 (0.45 against 0.458). The shipped model stays the one
-# trained up to set 7.
-CALM = Config(
-    "  + aim 0.10, guard everywhere, no length feature",
+# The settings shipped after set 7: every set teaches the story model, features seen twice,
+# inner folds of stories, thresholds aiming at 0.15 of calm urgent; here without the story
+# features, the rule and the whole-story reading of the sentence readings (danger_readings),
+# which are in the data whatever the settings.
+SET7 = Config(
+    "settings after set 7 (no readings in the story model)",
+    readings=False,
+    reported_rule=False,
+    trope_out=False,
+)
+# After sets 8 and 9: the same settings, and the sentence readings in the story model (a
+# threat reported, a conditional idiom, a campaign trope as story features), a threat reported
+# urgent whatever the story model says, a campaign trope's sentences out of the whole story;
+# and no length feature (it made one-sentence stories urgent: "Я не знала, куда мне
+# обратиться за помощью." alone at 0.53, its sentence at 0.15).
+SHIPPED = Config(
+    "+ readings, a threat reported urgent, tropes out, no length (shipped)", length=False
+)
+# Tried after set 8 and again after set 9 (README, "Calm stories from new writers"): close to
+# the shipped line on the left-out sets, not clearly better, so the simpler settings ship.
+CALM = replace(
+    SHIPPED,
+    name="  + story model from sets 5 on, inner folds by set, aim 0.10",
     story_sets=UNTUNED,
     inner="set",
     false_target=0.10,
-    guard_per_language=False,
-    length=False,
 )
-SHIPPED = Config("as shipped after set 7 (shipped)")
 COMPARED = (
     Config(
         "calibrated rule: a rule, or the strongest sentence (char only)",
@@ -238,18 +249,16 @@ COMPARED = (
         story="rule",
         guard_per_language=False,
         joke=False,
+        readings=False,
+        reported_rule=False,
+        trope_out=False,
     ),
+    SET7,
     SHIPPED,
-    Config("  + the story model learns from sets 5 on only", story_sets=UNTUNED),
-    Config("  + inner folds of whole sets", story_sets=UNTUNED, inner="set"),
+    replace(SHIPPED, name="  shipped, no rule for a threat reported", reported_rule=False),
+    replace(SHIPPED, name="  shipped, tropes kept in the whole story", trope_out=False),
+    replace(SHIPPED, name="  shipped, with the length feature", length=True),
     CALM,
-    replace(CALM, name="  ... with features seen in 5 sentences (min_df 5)", min_df=5),
-    replace(CALM, name="  ... with the story's length", length=True),
-    replace(CALM, name="  ... with the guard per language", guard_per_language=True),
-    replace(CALM, name="  ... with the story model from every set", story_sets=0),
-    replace(SHIPPED, name="  shipped, no guard at all", guard=False),
-    replace(SHIPPED, name="  shipped, stronger sentence regularisation (C 1)", sentence_c=1.0),
-    replace(SHIPPED, name="  shipped, stronger story regularisation (C 0.1)", story_c=0.1),
     replace(SHIPPED, name="  shipped, linear SVM sentences instead of LR", sentence="svm"),
     replace(SHIPPED, name="  shipped, gradient-boosted trees story model", story="gbt"),
 )
@@ -756,7 +765,7 @@ class Command(BaseCommand):
             f"Each of held-out sets {', '.join(map(str, numbers))} left out in turn (trained on "
             "everything else; these sets have been read, so this is no blind measure):"
         )
-        for config in (SHIPPED, CALM):
+        for config in (SET7, SHIPPED, CALM):
             urgent, _ = trainer.cross_validate(config, splits, "newest")
             triage = trainer.triage(urgent, held)
             out.write(f"  {config.name.strip():<64} {_row(triage)}")
