@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from moderation.models import Severity
-from moderation.screeners import DANGER, Finding, danger_model, wordlists
+from moderation.screeners import DANGER, Finding, danger_model, danger_readings, wordlists
 from moderation.screeners.text import (
     FOLDED_LANGUAGES,
     LANGUAGES,
@@ -282,6 +282,14 @@ def _sentence_cues(text: str):
             position += 1
         if pregnant:
             cues.add("pregnant_story")  # she said she is pregnant somewhere in the story
+        if any(sentence.start() < e and s < sentence.end() for s, e in idioms):
+            cues.add("idiom")  # its words are blanked; that there was one is kept
+        # A conditional idiom, a threat reported, a campaign's trope: read in the sentence alone.
+        cues |= danger_readings.readings(
+            sentence.group(), danger_model.words(sentence.group()), cues
+        )
+        if "outing" in cues:
+            cues.discard("take")  # "take the kids to the zoo" takes nobody away
         sentences.append((sentence, cues))
     return sentences, idioms
 
@@ -295,6 +303,8 @@ def _cue_hits(sentences) -> tuple[list[tuple[str, int, int]], list[tuple[int, in
         start = sentence.start()
         if _past_and_over(found_cues):
             quiet.append((start, sentence.end()))
+            continue
+        if "cond_idiom" in found_cues:  # "мама меня убьёт, если опоздаю": no rule fires
             continue
         cues = set(found_cues)
         for cancelling, cancelled in _CANCELS:
@@ -325,10 +335,12 @@ def read(text: str) -> Reading:
     sentences, idioms = _sentence_cues(text)
     cue_hits, past = _cue_hits(sentences)
     quiet = idioms + past
+    calmed = [(s.start(), s.end()) for s, cues in sentences if "cond_idiom" in cues]
     hits = [
         (rule, start, end)
         for rule, start, end in find_rules(folded, rules("danger.txt"))
         if not any(s < end and start < e for s, e in quiet)
+        and not any(s <= start and end <= e for s, e in calmed)
     ]
     phrase_spans = [(start, end) for _, start, end in hits]
     hits += cue_hits

@@ -305,6 +305,10 @@ STORY_FEATURES = (
     "an idiom",
     "the whole story read at once",
     "laughter or a joke",
+    # Readings of a sentence alone (danger_readings), after the eighth and ninth blind sets.
+    "a threat reported",
+    "a conditional idiom",
+    "a campaign trope",
 )
 _RULED = STORY_FEATURES.index("the model on the strongest sentence a rule flagged")
 _CLIP = 6.0  # logits beyond this say nothing more, and a lone sentence is no outlier
@@ -338,7 +342,24 @@ def story_features(
         float("idiom" in cues),
         _clip(story_logit),
         float(any(_JOKE.search(s.text) for s in sentences)),
+        float(any("reported" in s.cues for s, _ in live)),
+        float(any("cond_idiom" in s.cues for s, _ in live)),
+        float(any("trope" in s.cues for s in sentences)),
     ]
+
+
+def reported_threat(sentences: Sequence[Sentence]) -> bool:
+    """A threat to kill reported as said or written (danger_readings), in a sentence not told as
+    past and over, in a story that retells no film or news: urgent whatever else it says."""
+    if any("fiction" in s.cues for s in sentences):  # a film retold: its threats are not hers
+        return False
+    return any("reported" in s.cues and not s.quiet for s in sentences)
+
+
+def in_whole_story(sentence: Sentence, learned_without_tropes: bool) -> bool:
+    """Whether the whole story's reading adds this sentence: never a quiet one, and not a
+    campaign trope's where the model was trained so (a trope says nothing of her danger)."""
+    return not sentence.quiet and not (learned_without_tropes and "trope" in sentence.cues)
 
 
 _KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]")
@@ -388,6 +409,10 @@ class Model:
     # Per script_group: whether a rule's finding the sentence model confirms makes the story
     # urgent whatever the story model says (chosen by cross-validation, per language).
     guard: dict[str, bool] = field(default_factory=dict)
+    # A threat reported (danger_readings) makes the story urgent; the whole story's reading
+    # leaves a campaign trope's sentences out.
+    reported_rule: bool = False
+    whole_without_tropes: bool = False
     # A word's n-grams the model knows, kept once per process (bounded in _known_grams).
     known_grams: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -414,6 +439,8 @@ def model() -> Model | None:
         urgent=raw["urgent_threshold"],
         story_thresholds=raw["story_thresholds"],
         guard=raw.get("guard", {}),
+        reported_rule=raw.get("reported_rule", False),
+        whole_without_tropes=raw.get("whole_without_tropes", False),
     )
 
 
@@ -538,6 +565,20 @@ def score(text: str, cues: frozenset[str] = frozenset()) -> float:
     return _sigmoid(sentence_logit(counts(text, cues, learned), learned))
 
 
+def whole_story_logit(
+    sentences: Sequence[Sentence], found: Sequence[dict[str, list[str]] | None], learned: Model
+) -> float:
+    """The whole story read at once: the known features of its sentences added up, quiet ones
+    and (as the model was trained) a campaign trope's left out."""
+    read = [
+        f
+        for f, s in zip(found, sentences, strict=True)
+        if f is not None and in_whole_story(s, learned.whole_without_tropes)
+    ]
+    whole = {name: Counter(chain.from_iterable(f[name] for f in read)) for name in learned.blocks}
+    return learned.story_text_intercept + _dot(whole, learned, 2)
+
+
 @dataclass(frozen=True)
 class Judgement:
     probability: float  # the story model's: that the story needs to be read first
@@ -556,9 +597,7 @@ def judge(text: str, sentences: Sequence[Sentence]) -> Judgement | None:
         None if f is None else sentence_logit({n: Counter(v) for n, v in f.items()}, learned)
         for f in found
     ]
-    read = [f for f in found if f is not None]
-    whole = {name: Counter(chain.from_iterable(f[name] for f in read)) for name in learned.blocks}
-    story_logit = learned.story_text_intercept + _dot(whole, learned, 2)
+    story_logit = whole_story_logit(sentences, found, learned)
     values = story_features(sentences, logits, story_logit)
     probability = story_probability(values, learned)
     group = script_group(text)
@@ -569,9 +608,10 @@ def judge(text: str, sentences: Sequence[Sentence]) -> Judgement | None:
     # finds danger at least as often as it raises a false alarm (in Kazakh it found none and
     # made calm stories urgent: a threat quoted in a joke, or one a father used to make).
     confirmed = values[_RULED] >= learned.urgent and learned.guard.get(group, True)
+    reported = learned.reported_rule and reported_threat(sentences)
     return Judgement(
         probability,
-        probability >= threshold or confirmed,
+        probability >= threshold or confirmed or reported,
         group,
         tuple(None if z is None else _sigmoid(z) for z in logits),
     )

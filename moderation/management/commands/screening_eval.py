@@ -25,12 +25,16 @@ SETS = (
     ),
     (
         "held-out set 8 (written blind after Kazakh calm stories were worked on, measured "
-        "untouched, then read; not trained on)",
+        "untouched, then read and trained on)",
         "screening_holdout8_",
     ),
     (
-        "held-out set 9 (written blind after the calm side was worked on: the measure)",
+        "held-out set 9 (written blind, measured untouched with the same model, then trained on)",
         "screening_holdout9_",
+    ),
+    (
+        "held-out set 10 (written blind after sets 8 and 9 were trained on: the measure)",
+        "screening_holdout10_",
     ),
 )
 

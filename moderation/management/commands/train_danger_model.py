@@ -20,7 +20,7 @@ line cross-validated from scratch (every model and threshold chosen again inside
 model families (logistic regression against a linear SVM for sentences, against gradient-
 boosted trees for the story) and feature sets, then the shipped model's figures per language
 and Latin script, grouped by story, grouped by writer, and with each of the newest held-out sets
-left out in turn (against the model as it shipped before the Kazakh block).
+(5 to 9) left out in turn, against the settings shipped after set 7 and the calmer ones.
 """
 
 import json
@@ -41,7 +41,7 @@ SENTENCE_C = 3.0
 STORY_TEXT_C = 3.0
 STORY_C = 1.0
 MIN_DF = 2
-NEWEST = 4  # the newest held-out sets, each left out in turn: the estimate for a new writer
+NEWEST = 5  # the newest held-out sets, each left out in turn: the estimate for a new writer
 RECALL_TARGET = 0.9  # the issue's: danger stories urgent, per language
 FALSE_TARGET = 0.15  # and calm stories urgent at most
 PRIOR_STORIES = 300  # how many stories the shared threshold counts for against a language's own
@@ -50,6 +50,10 @@ GROUPS = ("kk", "ru", "en", "latin")
 RULED = danger_model.STORY_FEATURES.index("the model on the strongest sentence a rule flagged")
 JOKE = danger_model.STORY_FEATURES.index("laughter or a joke")
 LENGTH = danger_model.STORY_FEATURES.index("sentences")
+READINGS = [
+    danger_model.STORY_FEATURES.index(name)
+    for name in ("a threat reported", "a conditional idiom", "a campaign trope")
+]
 # Compared, not shipped: the story's cue kinds as story features of their own.
 CONTEXT = ("child", "night", "tonight", "now", "fear", "where", "know", "follow", "future",
            "pregnant", "me", "you", "say", "weapon", "kill", "harm", "threat", "self", "nowhere",
@@ -202,25 +206,42 @@ class Config:
     # The story's length as a story feature: sets 5 to 8 tell their emergencies in two lines,
     # so it learns "short reads as danger", and a one-sentence idiom is urgent.
     length: bool = True
+    # After sets 8 and 9 (danger_readings): the story features of a threat reported, a
+    # conditional idiom and a campaign trope; a threat reported makes the story urgent; the
+    # whole story's reading leaves a campaign trope's sentences out.
+    readings: bool = True
+    reported_rule: bool = True
+    trope_out: bool = True
 
 
-# As shipped after set 7 (the "before" of set 8's round): every set teaches the story model,
-# features seen twice, inner folds of stories, thresholds aiming at 0.15 of calm urgent.
 UNTUNED = 5  # the rules were tuned on the tuning set and held-out sets 1 to 4, never from set 5
-# Tried after set 8, better on the left-out sets' calm stories, not shipped: trained with set 8,
-# the story model talks a plain threat after a campaign trope down ("Феминистки врут... А мой
-# муж сказал, что убьёт меня.": 0.03), which the pipeline's tests forbid; so does the shipped
-# settings' model retrained with set 8 (0.45 against 0.458). The shipped model stays the one
-# trained up to set 7.
-CALM = Config(
-    "  + aim 0.10, guard everywhere, no length feature",
+# The settings shipped after set 7: every set teaches the story model, features seen twice,
+# inner folds of stories, thresholds aiming at 0.15 of calm urgent; here without the story
+# features, the rule and the whole-story reading of the sentence readings (danger_readings),
+# which are in the data whatever the settings.
+SET7 = Config(
+    "settings after set 7 (no readings in the story model)",
+    readings=False,
+    reported_rule=False,
+    trope_out=False,
+)
+# After sets 8 and 9: the same settings, and the sentence readings in the story model (a
+# threat reported, a conditional idiom, a campaign trope as story features), a threat reported
+# urgent whatever the story model says, a campaign trope's sentences out of the whole story;
+# and no length feature (it made one-sentence stories urgent: "Я не знала, куда мне
+# обратиться за помощью." alone at 0.53, its sentence at 0.15).
+SHIPPED = Config(
+    "+ readings, a threat reported urgent, tropes out, no length (shipped)", length=False
+)
+# Tried after set 8 and again after set 9 (README, "Calm stories from new writers"): close to
+# the shipped line on the left-out sets, not clearly better, so the simpler settings ship.
+CALM = replace(
+    SHIPPED,
+    name="  + story model from sets 5 on, inner folds by set, aim 0.10",
     story_sets=UNTUNED,
     inner="set",
     false_target=0.10,
-    guard_per_language=False,
-    length=False,
 )
-SHIPPED = Config("as shipped after set 7 (shipped)")
 COMPARED = (
     Config(
         "calibrated rule: a rule, or the strongest sentence (char only)",
@@ -228,18 +249,16 @@ COMPARED = (
         story="rule",
         guard_per_language=False,
         joke=False,
+        readings=False,
+        reported_rule=False,
+        trope_out=False,
     ),
+    SET7,
     SHIPPED,
-    Config("  + the story model learns from sets 5 on only", story_sets=UNTUNED),
-    Config("  + inner folds of whole sets", story_sets=UNTUNED, inner="set"),
+    replace(SHIPPED, name="  shipped, no rule for a threat reported", reported_rule=False),
+    replace(SHIPPED, name="  shipped, tropes kept in the whole story", trope_out=False),
+    replace(SHIPPED, name="  shipped, with the length feature", length=True),
     CALM,
-    replace(CALM, name="  ... with features seen in 5 sentences (min_df 5)", min_df=5),
-    replace(CALM, name="  ... with the story's length", length=True),
-    replace(CALM, name="  ... with the guard per language", guard_per_language=True),
-    replace(CALM, name="  ... with the story model from every set", story_sets=0),
-    replace(SHIPPED, name="  shipped, no guard at all", guard=False),
-    replace(SHIPPED, name="  shipped, stronger sentence regularisation (C 1)", sentence_c=1.0),
-    replace(SHIPPED, name="  shipped, stronger story regularisation (C 0.1)", story_c=0.1),
     replace(SHIPPED, name="  shipped, linear SVM sentences instead of LR", sentence="svm"),
     replace(SHIPPED, name="  shipped, gradient-boosted trees story model", story="gbt"),
 )
@@ -261,6 +280,8 @@ class Trainer:
         self.groups = np.array(data.groups)
         self.sentences_of = [np.where(self.story_of == i)[0] for i in range(len(data.files))]
         self.quiet = np.array([s.quiet for story in data.sentences for s in story])
+        self.trope = np.array([("trope" in s.cues) for story in data.sentences for s in story])
+        self.reported = np.array([danger_model.reported_threat(story) for story in data.sentences])
         self.features = dict(data.features)
         self._stacks: dict = {}
 
@@ -296,14 +317,15 @@ class Trainer:
             mats.append(normalize(matrix @ sp.diags(vectorizers[name].idf_)))
         return sp.hstack(mats).tocsr()
 
-    def story_counts(self, counts: dict, stories):
-        """Each story's features added up over the sentences the model reads (not quiet)."""
+    def story_counts(self, counts: dict, stories, trope_out: bool = False):
+        """Each story's features added up over the sentences the model reads (not quiet; and
+        not a campaign trope's, with trope_out), as danger_model.in_whole_story."""
         import scipy.sparse as sp
 
         rows, cols = [], []
         for r, story in enumerate(stories):
             for j in self.sentences_of[story]:
-                if not self.quiet[j]:
+                if not self.quiet[j] and not (trope_out and self.trope[j]):
                     rows.append(r)
                     cols.append(j)
         total = sp.csr_matrix(
@@ -333,13 +355,14 @@ class Trainer:
         whole = None
         if config.whole_story:
             whole = self.classifier(config.sentence, config.story_text_c).fit(
-                self.tfidf(self.story_counts(counts, stories), vectorizers), self.y_story[stories]
+                self.tfidf(self.story_counts(counts, stories, config.trope_out), vectorizers),
+                self.y_story[stories],
             )
-        return vectorizers, counts, sentence, whole
+        return vectorizers, counts, sentence, whole, config.trope_out
 
     def score_text(self, fitted, stories):
         """(sentence logits for these stories' sentences, whole-story logits)."""
-        vectorizers, counts, sentence, whole = fitted
+        vectorizers, counts, sentence, whole, trope_out = fitted
         rows = self.sentence_stories(stories)
         logits = sentence.decision_function(
             self.tfidf({n: m[rows] for n, m in counts.items()}, vectorizers)
@@ -347,7 +370,7 @@ class Trainer:
         story = self.np.zeros(len(stories))
         if whole is not None:
             story = whole.decision_function(
-                self.tfidf(self.story_counts(counts, stories), vectorizers)
+                self.tfidf(self.story_counts(counts, stories, trope_out), vectorizers)
             )
         return rows, logits, story
 
@@ -380,6 +403,9 @@ class Trainer:
                 row[JOKE] = 0.0
             if not config.length:
                 row[LENGTH] = 0.0
+            if not config.readings:
+                for index in READINGS:
+                    row[index] = 0.0
             if config.context:
                 cues = frozenset().union(*(s.cues for s in sentences)) if sentences else set()
                 row += [float(kind in cues) for kind in CONTEXT]
@@ -398,6 +424,7 @@ class Trainer:
             config.story_text_c,
             config.min_df,
             config.inner,
+            config.trope_out,
         )
         result = self._stacks.get(cache_key) if key is not None else None
         if result is None:
@@ -484,7 +511,8 @@ class Trainer:
         guarded = np.array(
             [fitted.guard.get(g, fitted.guard["other"]) for g in self.groups[stories]]
         )
-        return p, (x[:, RULED] >= fitted.sentence[1]) & guarded
+        reported = self.reported[stories] & fitted.config.reported_rule
+        return p, ((x[:, RULED] >= fitted.sentence[1]) & guarded) | reported
 
     def cross_validate(self, config: Config, splits, key: str):
         """Each story judged by a model and thresholds trained without its fold."""
@@ -737,7 +765,7 @@ class Command(BaseCommand):
             f"Each of held-out sets {', '.join(map(str, numbers))} left out in turn (trained on "
             "everything else; these sets have been read, so this is no blind measure):"
         )
-        for config in (SHIPPED, CALM):
+        for config in (SET7, SHIPPED, CALM):
             urgent, _ = trainer.cross_validate(config, splits, "newest")
             triage = trainer.triage(urgent, held)
             out.write(f"  {config.name.strip():<64} {_row(triage)}")
@@ -748,7 +776,7 @@ class Command(BaseCommand):
         return figures
 
     def serialise(self, trainer, fitted: Fitted, files, shown, urgent, figures) -> dict:
-        vectorizers, _counts, sentence, whole = fitted.text
+        vectorizers, _counts, sentence, whole, _ = fitted.text
         coef_sentence = sentence.coef_[0]
         coef_story = whole.coef_[0]
         blocks = {}
@@ -787,6 +815,8 @@ class Command(BaseCommand):
             "urgent_threshold": urgent,
             "story_thresholds": fitted.thresholds,
             "guard": fitted.guard,
+            "reported_rule": fitted.config.reported_rule,
+            "whole_without_tropes": fitted.config.trope_out,
             "cross_validation": figures,
             "story_model": {
                 "features": list(danger_model.STORY_FEATURES),

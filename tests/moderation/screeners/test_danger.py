@@ -274,7 +274,8 @@ def test_the_model_finds_danger_no_rule_names_and_says_why():
 @pytest.mark.parametrize(
     "text",
     [
-        # A rule reads a threat to kill; the story says it is a figure of speech.
+        # A threat to kill by an everyday person, with a condition or a laugh: a conditional
+        # idiom (danger_readings), which no rule reads as a threat any more.
         "Моя сестра меня убьёт, когда увидит, что я сделала с её платьем, ахах. Лето у нас "
         "отличное, всю неделю были на даче.",
         "Апам мені өлтіреді, егер тағы да кешігіп келсем, ха-ха. Жалпы бәрі жақсы, демалысқа "
@@ -283,11 +284,12 @@ def test_the_model_finds_danger_no_rule_names_and_says_why():
         "I passed my exam and we celebrated with cake.",
     ],
 )
-def test_a_figure_of_speech_a_rule_flags_is_shown_but_does_not_make_the_story_urgent(text):
+def test_a_conditional_idiom_is_named_by_no_rule_and_does_not_make_the_story_urgent(text):
     findings = danger.screen(text, "")
-    assert findings and all(f.severity == Severity.MEDIUM for f in findings)
-    assert [f.detail for f in findings if f.kind != "model"]  # the rule's own words are kept
+    assert all(f.severity == Severity.MEDIUM for f in findings)  # possible danger at most
+    assert not [f.detail for f in findings if f.kind != "model"]
     assert route(findings) == (False, False)
+    assert any("cond_idiom" in s.cues for s in danger.read(text).sentences)
 
 
 @pytest.mark.parametrize(
@@ -343,13 +345,14 @@ def test_a_rule_the_sentence_model_confirms_is_urgent_whatever_the_story_model_s
 
 @pytest.mark.parametrize(("threat", "word"), GUARDED)
 def test_where_the_guard_is_dropped_the_story_model_decides(monkeypatch, threat, word):
+    """With no guard and no rule for a threat reported (test_danger_readings has that one)."""
     learned = danger_model.model()
     never = {group: 1.01 for group in learned.story_thresholds}
     guard = dict.fromkeys(learned.story_thresholds, False)
     monkeypatch.setattr(
         danger_model,
         "model",
-        lambda: replace(learned, story_thresholds=never, guard=guard),
+        lambda: replace(learned, story_thresholds=never, guard=guard, reported_rule=False),
     )
     assert not route(danger.screen(threat, ""))[1]
 

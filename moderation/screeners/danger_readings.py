@@ -1,0 +1,126 @@
+"""Readings of one sentence that do not depend on its neighbours (after the eighth and ninth
+blind sets): a conditional idiom, an outing, a threat reported, a hostile campaign's trope.
+
+Sets 8 and 9 made ordinary family stories urgent through a conditional idiom ("мама меня
+убьёт, если опоздаю", "my boss will kill me if I'm late", "анам өлтіреді, егер кешіксем"), and
+a model retrained on them learnt from those that "убьёт меня" is often calm, until it missed a
+husband's threat after campaign tropes ("Феминистки врут... А мой муж сказал, что убьёт меня.").
+So readings of a sentence alone, each a cue kind the sentence and story models read:
+
+- ``cond_idiom``: a word of killing with an everyday person as its subject (a mother, a boss,
+  a coach, a mother-in-law; never a husband, a father or a brother) and a condition ("if",
+  "если", "егер", a Kazakh conditional verb, "when she sees") or a laugh in the sentence. The
+  rules leave the sentence alone, as for an idiom; the model still reads it.
+- ``outing``: the children taken to the zoo or to school, not taken away: the sentence's
+  "take" cue is dropped.
+- ``reported``: a threat to kill her ("me", "you", "I will kill") reported as said, written or sworn
+  ("муж сказал, что убьёт", "күйеуім өлтіремін деді", "he said he would kill me"), by someone
+  who is not an everyday person, not in a joke, not told as then ("тогда", "back then") and not
+  a conditional idiom. A story with one is urgent whatever its other sentences say, unless it
+  retells a film or the news (danger_model.judge).
+- ``trope``: a hostile campaign's words (feminists, grants, NGOs, "liars", "the West"): the
+  story model reads it as a feature of its own, and the whole story's reading leaves those
+  sentences out, so that a trope does not teach it that the rest of the story is calm.
+
+Every pattern is on folded words (danger_model.words), so Cyrillic, the 2021 Kazakh alphabet
+and phone transliteration meet: "убьёт", "ub'yot" and "ubyet" are all "ub...".
+"""
+
+import re
+from collections.abc import Iterable
+
+from moderation.screeners.text import fold_word
+
+
+def _folded(words: str) -> re.Pattern:
+    """A pattern for any of these words as danger_model.words gives them (folded, so that
+    "мама", "mama" and "мамa" meet, and English "wrote" is "urote"); `stem*` takes any ending."""
+    alternatives = {
+        re.escape(fold_word(word.rstrip("*").lower())) + (r"\w*" if word.endswith("*") else "")
+        for word in words.split()
+    }
+    return re.compile(rf"^(?:{'|'.join(sorted(alternatives, key=len, reverse=True))})$")
+
+
+# An everyday person whose "will kill me" is a figure of speech: parents' and bosses' words
+# for lateness and broken things. Fathers, husbands and brothers are left out on purpose:
+# in these sets they are the ones who threaten.
+_EVERYDAY = _folded(
+    "mom mommy mum mummy mother mothers mother-in-law boss bosses manager coach teacher granny "
+    "grandma grandmother director sister sisters "
+    "мама мамочк* маму мамы мать начальни* шеф* свекров* тёщ* бабушк* тренер* учител* препод* "
+    "директор* сестр* "
+    "анам анаң анасы апам апаң әпкем әпкең апайым шешем шешең әжем әжең енем енең енесі бастығ* "
+    "бастық* мұғалім* жетекші* сіңлім сіңлің"
+)
+# A condition, or the moment she is found out: the shape of "X will kill me if ...".
+_IF = _folded(
+    "if when once finds sees notices hears если когда узнает узнают увидит увидят заметит "
+    "найдёт егер білсе көрсе біліп көріп"
+)
+_KK_CONDITIONAL = re.compile(r"^..+?s[ae](?:m|n|k|niz|ndar|nder|nizdar|nizder)?$")
+# Said, written, sworn, threatened: what makes a threat a threat reported.
+_SAID = _folded(
+    "said says say told tells threaten* promised promises swore swears wrote writes texted "
+    "warned yelled shouted screamed "
+    "сказал* говорит говорил* пригрозил* грози* угрожа* обещал* пообещал* поклял* клян* "
+    "написал* пишет передал* заявил* крикнул* орал кричал* "
+    "деді дейді деп депті деген айтты айтады айтып қорқытты қорқытады жазды жазыпты ескертті ант"
+)
+# "I will kill (you)", quoted: өлтіремін деді, "убью", says whom without a pronoun.
+_I_WILL_KILL = _folded("өлтіремін өлтіреміз өлтірем убью прибью зарежу задушу пристрелю")
+# Told as then, not now: "тогда он обещал меня убить", "back then", "бұрын".
+_THEN = _folded("then ago once тогда раньше давно бұрын кезде ертеде")
+# Laughter or a joke in the sentence: a threat quoted in a joke is no threat reported.
+_JOKING = re.compile(
+    r"\){2,}|[😂🤣😅😆🙈😁😄😜]|\bкүл(?:іп|дік|дім|ді|кі)|\bkül(?:ip|dik|dim|ki)|\bkul(?:ip|dik|dim)"
+    r"|әзіл|äzil|azil|\bшут|\bшуч|\bshuch|смеш|смея|смех|смеял|хохот|hohot|ржал|rzhal|прикол"
+    r"|\bjok(?:e|ed|es|ing)\b|kidding|laugh|cracked up|\blol\b|\blmao\b|(?:ha){2,}|(?:ха){2,}"
+    r"|(?:ах){2,}",
+    re.I,
+)
+# A hostile campaign's words.
+_TROPE = _folded(
+    "feminist* ngo ngos grant grants western liars hysteric* foreign* "
+    "феминист* нко грант* запад* лгун* врут врёт истеричк* истерики иностран* иноагент* "
+    "соросят* үеұ гранттар* грантқа батыс* өтірікші* жалақор*"
+)
+
+
+# Taking the children somewhere, not away: "take the kids to the zoo", "took our son to school".
+_OUTING = re.compile(
+    r"\b(?:take|takes|took|taking|taken)\s+(?:the\s+|our\s+|my\s+|his\s+|her\s+)?"
+    r"(?:kids?|children|child|son|sons|daughters?|boys?|girls?|baby)\s+"
+    r"(?:to|for\s+(?:a|the|an|ice|pizza|lunch|dinner|walk|swim))\b(?!\s+(?:my|his|her|their)\s+"
+    r"(?:parents|mother|mom|family|village|relatives))",
+    re.I,
+)
+
+
+def outing(text: str) -> bool:
+    """The children taken to the zoo, to school, for a walk: "take" that is no taking away."""
+    return bool(_OUTING.search(text))
+
+
+def readings(text: str, folded: Iterable[str], cues: frozenset[str] | set[str]) -> set[str]:
+    """The cue kinds this sentence alone gives: "cond_idiom", "reported", "trope",
+    "outing"."""
+    words = [word.lower() for word in folded]
+    out = {"outing"} if "take" in cues and outing(text) else set()
+    if any(_TROPE.match(word) for word in words):
+        out.add("trope")
+    if "kill" not in cues:
+        return out
+    everyday = any(_EVERYDAY.match(word) for word in words)
+    condition = any(
+        _IF.match(word) or (len(word) >= 6 and _KK_CONDITIONAL.match(word)) for word in words
+    )
+    if everyday and (condition or _JOKING.search(text)) and "weapon" not in cues:
+        out.add("cond_idiom")
+        return out
+    said = any(_SAID.match(word) for word in words)
+    aimed = bool(cues & {"me", "you"}) or any(_I_WILL_KILL.match(w) for w in words)
+    then = "past" in cues or any(_THEN.match(word) for word in words)
+    if said and aimed and not (everyday or then or "fiction" in cues or _JOKING.search(text)):
+        out.add("reported")
+    return out

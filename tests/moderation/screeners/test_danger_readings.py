@@ -1,0 +1,166 @@
+"""Readings of one sentence that do not depend on its neighbours (danger_readings): a
+conditional idiom lowers a sentence's danger, a threat reported raises the story's, a campaign
+trope is read as such. New sentences, in kk, ru, en and Latin script, none from tests/data."""
+
+from dataclasses import replace
+
+import pytest
+
+from moderation.screeners import danger, danger_model
+from moderation.screening import route
+
+
+def cues(text: str) -> set[str]:
+    return set().union(*(s.cues for s in danger.read(text).sentences))
+
+
+def rule_findings(text: str) -> list:
+    return [f for f in danger.screen(text, "") if f.kind != "model"]
+
+
+CONDITIONAL_IDIOMS = [
+    "Мама меня убьёт, если я опять приду после полуночи.",
+    "Начальница нас прибьёт, если отчёт не будет готов к обеду.",
+    "Mama menya ub'yot, esli uznaet pro dvoiku.",
+    "Анам мені өлтіреді, егер көйлегін тағы кисем.",
+    "Бастығым бізді өлтіреді, егер жоба кешіксе.",
+    "Anam meni öltiredi, eger keshigip kelsem.",
+    "My mom will kill me if I forget her birthday cake again.",
+    "The coach is going to kill us if we lose on Saturday.",
+    "My mother-in-law will kill me when she sees the burnt carpet.",
+]
+
+
+@pytest.mark.parametrize("text", CONDITIONAL_IDIOMS)
+def test_a_conditional_idiom_is_read_as_one_and_no_rule_fires_on_it(text):
+    found = cues(text)
+    assert "cond_idiom" in found and "reported" not in found
+    assert rule_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said he will kill me if I leave.",  # a condition, but said by him
+        "Он сказал, что убьёт меня, если я уйду.",
+        "Күйеуім кетсең өлтіремін деді.",
+        "Kuieuim ketsen oltiremin dedi.",
+    ],
+)
+def test_a_threat_with_a_condition_by_the_man_who_harms_her_is_no_idiom(text):
+    found = cues(text)
+    assert "cond_idiom" not in found and "reported" in found
+    assert rule_findings(text)
+
+
+REPORTED = [
+    ("Вчера муж сказал, что задушит меня во сне.", "ru"),
+    ("Бывший написал мне, что убьёт меня, как только найдёт.", "ru"),
+    ("Vchera muzh skazal, chto ub'yot menya.", "latin"),
+    ("Күйеуім кеше түнде өлтіремін деді.", "kk"),
+    ("Ол мені өлтіретінін айтты.", "kk"),
+    ("Kuieuim keshe oltiremin dep qorqytty.", "latin"),
+    ("My husband told me he would kill me tonight.", "en"),
+    ("He texted that he will kill you if you testify.", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "group"), REPORTED)
+def test_a_threat_reported_is_read_in_the_sentence_alone(text, group):
+    assert "reported" in cues(text)
+    assert danger_model.script_group(text) == group
+
+
+def never_urgent_but(monkeypatch, **changes):
+    """The shipped model with no story threshold reachable and no guard: only the rule left."""
+    learned = danger_model.model()
+    never = {group: 1.01 for group in learned.story_thresholds}
+    guard = dict.fromkeys(learned.story_thresholds, False)
+    monkeypatch.setattr(
+        danger_model,
+        "model",
+        lambda: replace(learned, story_thresholds=never, guard=guard, **changes),
+    )
+
+
+@pytest.mark.parametrize(("text", "group"), REPORTED)
+def test_a_threat_reported_makes_the_story_urgent_whatever_the_story_model_says(
+    monkeypatch, text, group
+):
+    story = "Эти гранты и феминистки разрушают наши семьи. Всё враньё. " + text
+    never_urgent_but(monkeypatch, reported_rule=True)
+    assert route(danger.screen(story, ""))[1]
+    never_urgent_but(monkeypatch, reported_rule=False)
+    assert not route(danger.screen(story, ""))[1]  # the rule is what made it urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # In a joke, by an everyday person, told as then, or in a film retold.
+        "Муж сказал «ещё раз купишь этот сыр, убью», и мы оба хохотали.",
+        "Husband said he'd kill me if I ate his chocolate again lol.",
+        "Сестра сказала, что убьёт меня за испорченную кофту.",
+        "Тогда он обещал меня найти и убить, но это было давно.",
+        "Вчера смотрели фильм. Там муж сказал жене, что убьёт её.",
+        "Keshe serial kordik, onda agasy oltiremin dep aiqaiady.",
+    ],
+)
+def test_no_threat_reported_in_a_joke_an_idiom_the_past_or_a_film(text):
+    sentences = danger.read(text).sentences
+    assert not danger_model.reported_threat(sentences)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Феминистки и их гранты разрушают семьи.",
+        "Feministki vrut radi grantov.",
+        "Бұл феминисткалар батыстың гранттарымен өмір сүреді.",
+        "These feminists and their NGOs are liars.",
+    ],
+)
+def test_a_campaign_trope_is_read_in_every_language_and_script(text):
+    assert "trope" in cues(text)
+    values = danger_model.story_features(danger.read(text).sentences, [0.0], 0.0)
+    assert values[danger_model.STORY_FEATURES.index("a campaign trope")] == 1.0
+
+
+def whole(text: str, learned) -> float:
+    sentences = danger.read(text).sentences
+    found = [None if s.quiet else danger_model._known_features(s, learned) for s in sentences]
+    return danger_model.whole_story_logit(sentences, found, learned)
+
+
+def test_the_whole_story_reading_leaves_a_campaign_tropes_sentences_out():
+    threat = "А мой муж сказал, что убьёт меня."
+    story = "Феминистки врут ради грантов и разрушают семьи. " + threat
+    learned = danger_model.model()
+    without, with_tropes = (
+        replace(learned, whole_without_tropes=True),
+        replace(learned, whole_without_tropes=False),
+    )
+    assert whole(story, without) == pytest.approx(whole(threat, without), abs=1e-12)
+    assert whole(story, with_tropes) != pytest.approx(whole(threat, with_tropes), abs=1e-6)
+
+
+def test_an_idiom_is_kept_as_a_cue_of_its_sentence():
+    (sentence,) = danger.read("Our new landlord will be the death of me, honestly.").sentences
+    assert "idiom" in sentence.cues
+    values = danger_model.story_features([sentence], [0.0], 0.0)
+    assert values[danger_model.STORY_FEATURES.index("an idiom")] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("Tomorrow he will take our son to the swimming pool.", False),
+        ("She took the children for a walk by the river.", False),
+        ("He will take the kids and I will never see them again.", True),
+        ("He said he would take the children to his parents and keep them.", True),
+    ],
+)
+def test_children_taken_somewhere_are_not_taken_away(text, taken):
+    found = cues(text)
+    assert ("take" in found) is taken
+    assert ("outing" in found) is not taken
