@@ -33,7 +33,9 @@ ENV_FILE ?= .env
 up: $(VENV)/.installed messages
 	$(VENV)/bin/honcho -e $(ENV_FILE) run $(PY) manage.py migrate --noinput
 	$(VENV)/bin/honcho -e $(ENV_FILE) run $(PY) manage.py collectstatic --noinput --verbosity 0
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -e $(ENV_FILE) start --no-prefix -p $(PORT)
+	@# honcho prints from its signal handler: on a buffered stdout, a Ctrl-C that lands while it
+	@# prints a line crashes it ("reentrant call") and leaves web, worker and beat running.
+	PYTHONUNBUFFERED=1 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -e $(ENV_FILE) start --no-prefix -p $(PORT)
 
 # The whole suite on the configured database (PostgreSQL when DATABASE_URL is set, as in CI);
 # then, if that was PostgreSQL, the unit suite again on SQLite, whose erasure differs.
