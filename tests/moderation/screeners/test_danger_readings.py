@@ -169,7 +169,7 @@ def test_children_taken_somewhere_are_not_taken_away(text, taken):
 @pytest.mark.parametrize(
     "text",
     [
-        "Вчера его мать позвонила и передала от него: если я не вернусь через неделю, он меня убьёт.",
+        "Его мать передала от него: если я не вернусь через неделю, он меня убьёт.",
         "His mother relayed his words: if I do not come back, he will kill me.",
         "Енесі хабарласып, ұлының сөзін жеткізді: қайтпасаң, өлтіремін дейді.",
     ],
