@@ -13,6 +13,8 @@ So readings of a sentence alone, each a cue kind the sentence and story models r
   rules leave the sentence alone, as for an idiom; the model still reads it.
 - ``outing``: the children taken to the zoo or to school, not taken away: the sentence's
   "take" cue is dropped.
+  A threat passed on by an everyday person ("his mother passed on from him...") is neither:
+  she is the messenger, and the threat is reported.
 - ``reported``: a threat to kill her ("me", "you", "I will kill") reported as said, written or sworn
   ("муж сказал, что убьёт", "күйеуім өлтіремін деді", "he said he would kill me"), by someone
   who is not an everyday person, not in a joke, not told as then ("тогда", "back then") and not
@@ -67,6 +69,12 @@ _SAID = _folded(
     "написал* пишет передал* заявил* крикнул* орал кричал* "
     "деді дейді деп депті деген айтты айтады айтып қорқытты қорқытады жазды жазыпты ескертті ант"
 )
+# A threat passed on by someone else ("his mother passed on from him: if I do not come back,
+# he will bury me"): the everyday person is the messenger, not the one who threatens.
+_RELAYED = _folded(
+    "relayed relays conveyed передал* передаёт передает передают передаст жеткізді жеткізіпті "
+    "жеткізген жеткізеді"
+)
 # "I will kill (you)", quoted: өлтіремін деді, "убью", says whom without a pronoun.
 _I_WILL_KILL = _folded("өлтіремін өлтіреміз өлтірем убью прибью зарежу задушу пристрелю")
 # Told as then, not now: "тогда он обещал меня убить", "back then", "бұрын".
@@ -111,7 +119,9 @@ def readings(text: str, folded: Iterable[str], cues: frozenset[str] | set[str]) 
         out.add("trope")
     if "kill" not in cues:
         return out
-    everyday = any(_EVERYDAY.match(word) for word in words)
+    # The messenger of a threat passed on is not its subject.
+    relayed = any(_RELAYED.match(word) for word in words)
+    everyday = not relayed and any(_EVERYDAY.match(word) for word in words)
     condition = any(
         _IF.match(word) or (len(word) >= 6 and _KK_CONDITIONAL.match(word)) for word in words
     )

@@ -33,8 +33,13 @@ SETS = (
         "screening_holdout9_",
     ),
     (
-        "held-out set 10 (written blind after sets 8 and 9 were trained on: the measure)",
+        "held-out set 10 (written blind after sets 8 and 9 were trained on, measured untouched, "
+        "then read and trained on)",
         "screening_holdout10_",
+    ),
+    (
+        "held-out set 11 (written blind after set 10 was trained on: the measure)",
+        "screening_holdout11_",
     ),
 )
 

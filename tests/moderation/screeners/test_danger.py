@@ -400,3 +400,49 @@ def test_an_admins_danger_word_is_high_whatever_the_story_model_says(monkeypatch
     assert [(f.detail, f.severity) for f in findings] == [
         ("danger: admin list: suspect: мимоз*", Severity.HIGH)
     ]
+
+
+# --- After the tenth blind set: "N years ago" in Russian, "he doesn't know where" ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Russian counts years before "назад" with года and год as well as лет, and puts the
+        # number after лет when it is rough; all of them tell a past that is over.
+        "Два года назад он гонялся за мной с ножом по двору.",
+        "Год назад мне было некуда идти ночью.",
+        "Лет пять назад он запирал меня в ванной и грозился убить.",
+        "Dva goda nazad on gonyalsya za mnoy s nozhom.",
+        "A year ago he locked me in the cellar for a night.",
+    ],
+)
+def test_a_sentence_counted_in_years_ago_is_over(text):
+    reading = danger.read(text)
+    assert reading.hits == []
+    assert all(sentence.quiet for sentence in reading.sentences)
+
+
+def test_years_ago_with_now_again_is_still_danger():
+    reading = danger.read("Два года назад он грозился убить меня, и вчера снова это повторил.")
+    assert reading.hits
+    assert not any(sentence.quiet for sentence in reading.sentences)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He doesn't know where we live now, and his sister says he has moved on.",
+        "Он не знает, где мы сейчас живём.",
+        "Ол біздің қайда тұратынымызды білмейді.",
+    ],
+)
+def test_he_does_not_know_where_she_is_is_no_finding(text):
+    assert not [rule for rule, _, _ in danger.read(text).hits if "knows where" in rule]
+
+
+@pytest.mark.parametrize(
+    "text", ["He knows where we live now.", "Он знает, где мы сейчас живём, и ждёт у подъезда."]
+)
+def test_he_knows_where_she_is_is_still_found(text):
+    assert [rule for rule, _, _ in danger.read(text).hits if "knows where" in rule]

@@ -164,3 +164,17 @@ def test_children_taken_somewhere_are_not_taken_away(text, taken):
     found = cues(text)
     assert ("take" in found) is taken
     assert ("outing" in found) is not taken
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Его мать передала от него: если я не вернусь через неделю, он меня убьёт.",
+        "His mother relayed his words: if I do not come back, he will kill me.",
+        "Енесі хабарласып, ұлының сөзін жеткізді: қайтпасаң, өлтіремін дейді.",
+    ],
+)
+def test_a_threat_passed_on_by_his_mother_is_no_conditional_idiom(text):
+    """The mother is the messenger here, not the one who threatens (after the tenth blind set)."""
+    assert "cond_idiom" not in cues(text)
+    assert rule_findings(text)
