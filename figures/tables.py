@@ -14,7 +14,7 @@ questions at each place and period), so complementary suppression sees every tot
 could subtract from.
 
 Why not the pairs by region and month (PAIRS_BY_REGION_AND_MONTH, built and measured with
-bench/statistics.py --pairs-everywhere yes): a region's month holds a dozen answers or so,
+bench/release_tables.py --pairs-everywhere yes): a region's month holds a dozen answers or so,
 spread over 353 pairs, so nearly all of those cells are suppressed; a release of 5,000 answers
 over 18 regions and 24 months took 162 s instead of 3 s, over the two-minute budget, for 8 more
 published cells. On skewed answers their small cells also drag the single questions' region by

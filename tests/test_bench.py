@@ -1,5 +1,6 @@
 """The benchmarks run as the README says, `python bench/<name>.py`: as scripts, their folder
-comes first on the path, where bench/queue.py would hide the standard library's `queue`."""
+comes first on the path, where bench/queue.py would hide the standard library's `queue`, and
+any other module there named like one of the standard library's would hide it too."""
 
 import subprocess
 import sys
@@ -10,20 +11,19 @@ import pytest
 from testimony.models import Story
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-SCRIPTS = [
-    "feed",
-    "feed_proxy",
-    "intake",
-    "pipeline",
-    "pow_solve",
-    "queue",
-    "receipts",
-    "results",
-    "rotation",
-    "screening",
-    "statistics_release",
-    "tell_page_weight",
-]
+# Every script under bench/ (a module with a __main__ block); the others are its settings.
+SCRIPTS = sorted(
+    path.stem for path in BENCH.glob("*.py") if 'if __name__ == "__main__"' in path.read_text()
+)
+# The names under bench/ that the standard library uses too: each must be hidden from the
+# scripts by the path they set (bench/queue.py is the one such name, on purpose).
+SHADOWING = sorted(path.stem for path in BENCH.glob("*.py") if path.stem in sys.stdlib_module_names)
+
+
+def test_no_new_module_under_bench_is_named_like_the_standard_library():
+    """bench/statistics.py once hid `statistics` from every benchmark: none ran."""
+    assert SHADOWING == ["queue"]
+
 
 # What `python bench/<name>.py` does to the path, then the script's own top level (its
 # argument parsing stops at --help), then what psycopg and concurrent.futures import.
@@ -35,15 +35,19 @@ try:
     runpy.run_path({script!r}, run_name="__not_main__")
 except SystemExit:
     pass
-import queue
-assert hasattr(queue, "Queue"), queue.__file__
+import importlib, sysconfig
+for name in {shadowing!r}:
+    module = importlib.import_module(name)
+    assert module.__file__.startswith(sysconfig.get_paths()["stdlib"]), module.__file__
+import statistics
+assert hasattr(statistics, "median"), statistics.__file__
 """
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
 def test_a_benchmark_run_as_a_script_sees_the_standard_library(name):
     script = str(BENCH / f"{name}.py")
-    probe = PROBE.format(bench=str(BENCH), script=script)
+    probe = PROBE.format(bench=str(BENCH), script=script, shadowing=SHADOWING)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
 

@@ -1,6 +1,6 @@
 """How long a statistics release takes on random answers, and how much it publishes.
 
-    python bench/statistics.py [--answers 5000] [--regions 18] [--months 24] [--seed 1]
+    python bench/release_tables.py [--answers 5000] [--regions 18] [--months 24] [--seed 1]
 
 Pure Python, no database: random answer rows (every question answered or left out at random,
 `--regions` regions and "not given", `--months` months from January 2025) go through
