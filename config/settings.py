@@ -138,6 +138,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport with its publishing client kept per channel (config/broker.py).
+CELERY_BROKER_TRANSPORT = "config.broker:Transport" if REDIS_URL.startswith("redis://") else None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # In-process mode: a failing task must never fail the survivor's request; the sweep retries it.
 CELERY_TASK_EAGER_PROPAGATES = False

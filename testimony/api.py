@@ -1,5 +1,7 @@
 """The public JSON API: intake and receipts. Thin: each view validates and calls a service."""
 
+import copy
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -37,6 +39,18 @@ class StrictSerializer(serializers.Serializer):
     """Rejects any field it does not declare: an unexpected field is a mistake or a probe."""
 
     default_error_messages = {"unknown": _("Unknown field."), "not_text": _("This must be text.")}
+
+    def get_fields(self):
+        # DRF deep-copies every declared field for every request (each field's __init__ runs
+        # again, its choices and validators rebuilt): a tenth of a story's intake. Binding a
+        # field to this serializer only sets attributes on it, so a shallow copy of a flat field
+        # is enough; a field holding fields (a list, a nested serializer) is copied deeply.
+        return {
+            name: copy.deepcopy(field)
+            if hasattr(field, "child") or hasattr(field, "fields")
+            else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
 
     @property
     def errors(self):

@@ -35,6 +35,22 @@ def require_service(name: str, available: bool) -> None:
     pytest.skip(f"{name} is not available")
 
 
+TEST_REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10")
+
+
+@pytest.fixture
+def redis_cache(request):
+    """config.cache's RedisCache (the backend settings use) on the real Redis, under a key
+    prefix of the test's own, emptied before and after."""
+    from config.cache import RedisCache
+
+    require_service("Redis", service_reachable(TEST_REDIS, 6379))
+    made = RedisCache(TEST_REDIS, {"KEY_PREFIX": f"test-{request.node.name}-{os.getpid()}"})
+    made.clear()
+    yield made
+    made.clear()
+
+
 @pytest.fixture(autouse=True)
 def _isolated(request):
     """Every test starts with an empty cache and, unless it drives a real worker, eager tasks."""

@@ -1,22 +1,6 @@
 """config.cache: Django's Redis backend with one client object per pool, not one per call."""
 
-import os
-
 import pytest
-
-from config.cache import RedisCache
-from tests.conftest import require_service, service_reachable
-
-REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10")
-
-
-@pytest.fixture
-def redis_cache():
-    require_service("Redis", service_reachable(REDIS, 6379))
-    made = RedisCache(REDIS, {"KEY_PREFIX": f"test-cache-{os.getpid()}"})
-    made.clear()
-    yield made
-    made.clear()
 
 
 @pytest.mark.integration

@@ -253,3 +253,30 @@ def test_an_unknown_answer_is_explained_in_her_language(api):
     assert response.status_code == 400
     message = response.json()["answers"]["relation"][0]
     assert message != "This is not one of the answers to this question."
+
+
+def test_each_request_binds_its_own_shallow_copy_of_every_field():
+    """StrictSerializer copies declared fields shallowly (DRF's deep copy ran each field's
+    __init__ again per request); each request's fields are still its own, bound to it alone."""
+    from rest_framework import serializers
+
+    from testimony.api import StoryCreateApi, StrictSerializer
+
+    declared = StoryCreateApi.Input._declared_fields
+    one = StoryCreateApi.Input(data={"text": "A story of mine, told here.", "consent": "wall"})
+    two = StoryCreateApi.Input(data={"text": "", "consent": "nobody", "region": "nowhere"})
+    for name, field in declared.items():
+        assert one.fields[name] is not field and one.fields[name] is not two.fields[name]
+        assert one.fields[name].parent is one and two.fields[name].parent is two
+        assert getattr(field, "parent", None) is None  # the declared field is never bound
+    assert one.fields["region"].choices is declared["region"].choices  # not rebuilt
+    assert one.is_valid() and not two.is_valid()
+    assert set(two.errors) == {"text", "consent", "region"} and not one.errors
+
+    class Nested(StrictSerializer):
+        words = serializers.ListField(child=serializers.CharField(max_length=3))
+
+    first, second = Nested(data={"words": ["abcd"]}), Nested(data={"words": ["ab"]})
+    assert first.fields["words"].child is not second.fields["words"].child  # copied deeply
+    assert first.fields["words"].child.parent is first.fields["words"]
+    assert not first.is_valid() and second.is_valid()

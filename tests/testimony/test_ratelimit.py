@@ -179,25 +179,11 @@ from hypothesis import HealthCheck, given  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from tests.conftest import require_service, service_reachable  # noqa: E402
-
-REDIS = __import__("os").environ.get("REDIS_URL", "redis://127.0.0.1:6379/10")
 LIMITS = st.lists(
     st.tuples(st.sampled_from(["off", "0/h", "1/h", "2/h", "3/m", "5/d"]), st.booleans()),
     min_size=1,
     max_size=4,
 )
-
-
-@pytest.fixture
-def redis_cache():
-    from config.cache import RedisCache  # the backend settings use
-
-    require_service("Redis", service_reachable(REDIS, 6379))
-    made = RedisCache(REDIS, {"KEY_PREFIX": f"test-ratelimit-{__import__('os').getpid()}"})
-    made.clear()
-    yield made
-    made.clear()
 
 
 def _run(monkeypatch, backend, limits, rounds: int) -> list:

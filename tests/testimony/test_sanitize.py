@@ -156,8 +156,13 @@ PLAIN = st.lists(st.one_of(st.text(NO_TAG_START), st.sampled_from(["\n", "\t", "
 @given(PLAIN)
 @example("a > b & c; &lt; &amp;amp; &#x3C; &copy")
 @example("  e\u0301 \n")
+@example("\u0300" * 5)
 def test_text_without_markup_is_unchanged_but_for_nfc_and_trimming(text):
-    assert plain_text(text) == unicodedata.normalize("NFC", text).strip()
+    """Unchanged, but for NFC, trimming and a run of combining marks cut to MAX_MARKS (tested
+    on its own below)."""
+    from testimony.sanitize import _MARK_RUN
+
+    assert plain_text(text) == _MARK_RUN.sub(r"\1", unicodedata.normalize("NFC", text)).strip()
 
 
 ENTITY = st.one_of(
