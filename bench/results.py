@@ -31,7 +31,7 @@ PY = sys.executable
 
 # name -> (command, what it needs, per-run time limit in seconds)
 BENCHMARKS = {
-    "intake": ([PY, "bench/intake.py"], ["postgres", "redis"], 900),
+    "intake": ([PY, "bench/intake.py"], ["postgres", "redis", "wrk"], 900),
     "pipeline": ([PY, "bench/pipeline.py"], ["postgres", "redis"], 900),
     "flood": (
         [PY, "-m", "pytest", "tests/integration/test_hostile_clients.py", "-k", "flood", "-s",
