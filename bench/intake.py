@@ -118,8 +118,8 @@ def rate(port: int, path: str, seconds: float, clients: int, first: int, proofs=
             solutions.flush()
             args.append(solutions.name)
         done = subprocess.run(
-            ["wrk", "-t", str(THREADS), "-c", str(clients), "-d", f"{seconds:g}s", "-s", str(CLIENT),
-             f"http://127.0.0.1:{port}{path}", "--", *args],
+            ["wrk", "-t", str(THREADS), "-c", str(clients), "-d", f"{seconds:g}s",
+             "-s", str(CLIENT), f"http://127.0.0.1:{port}{path}", "--", *args],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
     found = WRK_LINE.search(done.stdout)

@@ -3,7 +3,7 @@
     python bench/release_tables.py [--answers 5000] [--regions 18] [--months 24] [--seed 1]
 
 Pure Python, no database: random answer rows (every question answered or left out at random,
-`--regions` regions and "not given", `--months` months from January 2025) go through
+`--regions` regions and "not given", `--months` months from January 2026) go through
 figures.services.release_cells, timed stage by stage: the tables (figures.tables.build), the
 suppression (figures.suppression.suppress) and the whole release (tables, suppression,
 rounding). Prints the seconds, the cells and relations, and how many cells are published, by
@@ -12,11 +12,9 @@ kind of place.
 
 import argparse
 import os
-import random
 import sys
 import time
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,29 +26,7 @@ from bench import throwaway_secrets  # noqa: E402
 
 throwaway_secrets()
 
-REGIONS = [
-    "astana", "almaty-city", "shymkent", "abai", "akmola", "aktobe", "almaty", "atyrau",
-    "east-kazakhstan", "jambyl", "jetisu", "karaganda", "kostanay", "kyzylorda", "mangystau",
-    "north-kazakhstan", "pavlodar", "turkistan", "ulytau", "west-kazakhstan",
-]  # fmt: skip
-
-
-def answers(*, n: int, regions: int, months: int, seed: int) -> list[dict]:
-    from figures.questions import QUESTIONS
-
-    rng = random.Random(seed)
-    places = [*REGIONS[:regions], ""]
-    rows = []
-    for _ in range(n):
-        m = rng.randrange(months)
-        row = {"month": date(2025 + m // 12, m % 12 + 1, 1), "region": rng.choice(places)}
-        for question in QUESTIONS:
-            if question.many:
-                row[question.key] = [v for v in question.values if rng.random() < 0.35]
-            else:
-                row[question.key] = rng.choice([*question.values, ""])
-        rows.append(row)
-    return rows
+from bench.statistics_release import answers  # noqa: E402
 
 
 def _kind(cell: dict) -> str:

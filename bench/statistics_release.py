@@ -29,17 +29,21 @@ throwaway_secrets()
 REGIONS = [
     "astana", "almaty-city", "shymkent", "abai", "akmola", "aktobe", "almaty", "atyrau",
     "east-kazakhstan", "jambyl", "jetisu", "karaganda", "kostanay", "kyzylorda", "mangystau",
-    "north-kazakhstan", "pavlodar", "turkistan", "ulytau", "west-kazakhstan", "",
+    "north-kazakhstan", "pavlodar", "turkistan", "ulytau", "west-kazakhstan",
 ]  # fmt: skip
 
 
-def answers(n: int, seed: int) -> list[dict]:
+def answers(*, n: int, seed: int, regions: int = len(REGIONS), months: int = 12) -> list[dict]:
+    """Random answer rows: every question answered or left out at random, the first `regions`
+    regions and "not given", `months` months from January 2026. (bench/release_tables.py too.)"""
     from figures.questions import QUESTIONS
 
     rng = random.Random(seed)
+    places = [*REGIONS[:regions], ""]
     rows = []
     for _ in range(n):
-        row = {"month": date(2026, rng.randint(1, 12), 1), "region": rng.choice(REGIONS)}
+        m = rng.randrange(months)
+        row = {"month": date(2026 + m // 12, m % 12 + 1, 1), "region": rng.choice(places)}
         for question in QUESTIONS:
             if question.many:
                 row[question.key] = [v for v in question.values if rng.random() < 0.35]
@@ -71,7 +75,7 @@ def main() -> None:
 
     print(f"{'answers':>8} {'primary s':>10} {'release s':>10} {'ratio':>7} {'cells':>6}")
     for n in options.answers:
-        rows = answers(n, seed=n)
+        rows = answers(n=n, seed=n)
 
         def primary(rows=rows):
             counts, _relations = tables.build(rows)
