@@ -71,26 +71,14 @@ def test_a_threat_reported_is_read_in_the_sentence_alone(text, group):
     assert danger_model.script_group(text) == group
 
 
-def never_urgent_but(monkeypatch, **changes):
-    """The shipped model with no story threshold reachable and no guard: only the rule left."""
-    learned = danger_model.model()
-    never = {group: 1.01 for group in learned.story_thresholds}
-    guard = dict.fromkeys(learned.story_thresholds, False)
-    monkeypatch.setattr(
-        danger_model,
-        "model",
-        lambda: replace(learned, story_thresholds=never, guard=guard, **changes),
-    )
-
-
 @pytest.mark.parametrize(("text", "group"), REPORTED)
 def test_a_threat_reported_makes_the_story_urgent_whatever_the_story_model_says(
-    monkeypatch, text, group
+    never_urgent_but, text, group
 ):
     story = "Эти гранты и феминистки разрушают наши семьи. Всё враньё. " + text
-    never_urgent_but(monkeypatch, reported_rule=True)
+    never_urgent_but(reported_rule=True)
     assert route(danger.screen(story, ""))[1]
-    never_urgent_but(monkeypatch, reported_rule=False)
+    never_urgent_but(reported_rule=False)
     assert not route(danger.screen(story, ""))[1]  # the rule is what made it urgent
 
 
