@@ -432,3 +432,17 @@ def test_he_does_not_know_where_she_is_is_no_finding(text):
 )
 def test_he_knows_where_she_is_is_still_found(text):
     assert [rule for rule, _, _ in danger.read(text).hits if "knows where" in rule]
+
+
+@pytest.mark.parametrize(
+    ("text", "threat"),
+    [
+        ("The doctors say my grandfather won't survive the operation.", False),
+        ("I'm afraid she won't survive the winter in that hospital.", False),
+        ("You won't survive the night, he wrote to me.", True),
+        ("He said I will not live to see the court.", True),
+    ],
+)
+def test_wont_survive_is_a_threat_to_you_or_me_not_an_illness(text, threat):
+    """After the eleventh blind set: a mother with cancer "won't survive the winter"."""
+    assert ("threat" in kinds(text)) is threat
