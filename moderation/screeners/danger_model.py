@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import chain
 
-from moderation.screeners.text import DATA, WORD, fold, fold_word
 from moderation.screeners import danger_readings
+from moderation.screeners.text import DATA, WORD, fold, fold_word
 
 MODEL = DATA / "danger_model.json"
 BLOCKS = ("char", "word", "cue", "morph")

@@ -86,8 +86,8 @@ _SINCE = re.compile(r"\bsince\s+last\b", re.I)
 _JOKING = re.compile(
     r"\){2,}|[😂🤣😅😆🙈😁😄😜]|\bкүл(?:іп|дік|дім|ді|кі)|\bkül(?:ip|dik|dim|ki)|\bkul(?:ip|dik|dim)"
     r"|әзіл|äzil|azil|\bшут|\bшуч|\bshuch|смеш|смея|смех|смеял|хохот|hohot|ржал|rzhal|прикол"
-    r"|\bjok(?:e|ed|es|ing)\b|kidding|laugh|cracked up|\bfunny\b|\blol\b|\blmao\b|(?:ha){2,}|(?:ха){2,}"
-    r"|(?:ах){2,}",
+    r"|\bjok(?:e|ed|es|ing)\b|kidding|laugh|cracked up|\bfunny\b|\blol\b|\blmao\b|(?:ha){2,}"
+    r"|(?:ха){2,}|(?:ах){2,}",
     re.I,
 )
 # Her own "I will kill him", the speaker's figure of speech about her husband's socks: in a joke

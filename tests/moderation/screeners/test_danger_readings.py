@@ -281,9 +281,7 @@ def test_no_figure_of_speech_without_a_joke_or_when_the_aunt_passes_a_threat_on(
         "Kuieuim oltiremin dedi, eger tagy bir gul satyp alsam. Hahaha.",
     ],
 )
-def test_a_story_told_laughing_leaves_a_threat_reported_to_the_story_model(
-    never_urgent_but, text
-):
+def test_a_story_told_laughing_leaves_a_threat_reported_to_the_story_model(never_urgent_but, text):
     assert "reported" in cues(text)
     assert not danger_model.reported_threat(danger.read(text).sentences)
     never_urgent_but(reported_rule=True)
