@@ -24,6 +24,11 @@ So readings of a sentence alone, each a cue kind the sentence and story models r
   story model reads it as a feature of its own, and the whole story's reading leaves those
   sentences out, so that a trope does not teach it that the rest of the story is calm.
 
+After the eleventh blind set: her own "I'll kill him" in a joke is a ``cond_idiom`` too, and aunts
+are everyday people; a harm or threat word with a negation just before it ("не бьёт", "he never
+hit") is no cue (`negated`, used by danger.read); and a story the writer tells laughing
+(`told_as_joke`: "lol", "😂", "Funny story") leaves its threat reported to the story model.
+
 Every pattern is on folded words (danger_model.words), so Cyrillic, the 2021 Kazakh alphabet
 and phone transliteration meet: "убьёт", "ub'yot" and "ubyet" are all "ub...".
 """
