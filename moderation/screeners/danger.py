@@ -270,6 +270,15 @@ def _sentence_cues(text: str):
     idioms = [(s, e) for name, s, e in hits if name.endswith(": idiom")]
     if idioms:
         hits = [hit for hit in hits if not any(hit[1] < e and s < hit[2] for s, e in idioms)]
+    # "Он не бьёт и не угрожает", "he never hit me": no harm or threat said (after set 11).
+    hits = [
+        hit
+        for hit in hits
+        if not (
+            hit[0].split(": ", 1)[-1] in danger_readings.NEGATABLE
+            and danger_readings.negated(text, hit[1], hit[2])
+        )
+    ]
     hits.sort(key=lambda hit: hit[1])
     pregnant = any(name.endswith(": pregnant") for name, _, _ in hits)
     sentences = []

@@ -24,6 +24,11 @@ So readings of a sentence alone, each a cue kind the sentence and story models r
   story model reads it as a feature of its own, and the whole story's reading leaves those
   sentences out, so that a trope does not teach it that the rest of the story is calm.
 
+After the eleventh blind set: her own "I'll kill him" in a joke is a ``cond_idiom`` too, and aunts
+are everyday people; a harm or threat word with a negation just before it ("не бьёт", "he never
+hit") is no cue (`negated`, used by danger.read); and a story the writer tells laughing
+(`told_as_joke`: "lol", "😂", "Funny story") leaves its threat reported to the story model.
+
 Every pattern is on folded words (danger_model.words), so Cyrillic, the 2021 Kazakh alphabet
 and phone transliteration meet: "убьёт", "ub'yot" and "ubyet" are all "ub...".
 """
@@ -49,10 +54,11 @@ def _folded(words: str) -> re.Pattern:
 # in these sets they are the ones who threaten.
 _EVERYDAY = _folded(
     "mom mommy mum mummy mother mothers mother-in-law boss bosses manager coach teacher granny "
-    "grandma grandmother director sister sisters "
+    "grandma grandmother director sister sisters aunt aunts auntie "
     "мама мамочк* маму мамы мать начальни* шеф* свекров* тёщ* бабушк* тренер* учител* препод* "
-    "директор* сестр* "
+    "директор* сестр* тётя тёти тётю тётей тётка тётушк* "
     "анам анаң анасы апам апаң әпкем әпкең апайым шешем шешең әжем әжең енем енең енесі бастығ* "
+    "тәтем тәтең "
     "бастық* мұғалім* жетекші* сіңлім сіңлің"
 )
 # A condition, or the moment she is found out: the shape of "X will kill me if ...".
@@ -72,21 +78,79 @@ _SAID = _folded(
 # A threat passed on by someone else ("his mother passed on from him: if I do not come back,
 # he will bury me"): the everyday person is the messenger, not the one who threatens.
 _RELAYED = _folded(
-    "relayed relays conveyed передал* передаёт передает передают передаст жеткізді жеткізіпті "
-    "жеткізген жеткізеді"
+    "relayed relays conveyed pass passed передал* передаёт передает передают передаст "
+    "жеткізді жеткізіпті жеткізген жеткізеді"
 )
 # "I will kill (you)", quoted: өлтіремін деді, "убью", says whom without a pronoun.
 _I_WILL_KILL = _folded("өлтіремін өлтіреміз өлтірем убью прибью зарежу задушу пристрелю")
 # Told as then, not now: "тогда он обещал меня убить", "back then", "бұрын".
 _THEN = _folded("then ago once тогда раньше давно бұрын кезде ертеде")
+# "Since last year", "ever since last winter": a past that goes on to now.
+_SINCE = re.compile(r"\bsince\s+last\b", re.I)
 # Laughter or a joke in the sentence: a threat quoted in a joke is no threat reported.
 _JOKING = re.compile(
     r"\){2,}|[😂🤣😅😆🙈😁😄😜]|\bкүл(?:іп|дік|дім|ді|кі)|\bkül(?:ip|dik|dim|ki)|\bkul(?:ip|dik|dim)"
     r"|әзіл|äzil|azil|\bшут|\bшуч|\bshuch|смеш|смея|смех|смеял|хохот|hohot|ржал|rzhal|прикол"
-    r"|\bjok(?:e|ed|es|ing)\b|kidding|laugh|cracked up|\blol\b|\blmao\b|(?:ha){2,}|(?:ха){2,}"
-    r"|(?:ах){2,}",
+    r"|\bjok(?:e|ed|es|ing)\b|kidding|laugh|cracked up|\bfunny\b|\blol\b|\blmao\b|(?:ha){2,}"
+    r"|(?:ха){2,}|(?:ах){2,}",
     re.I,
 )
+# Her own "I will kill him", the speaker's figure of speech about her husband's socks: in a joke
+# it is no threat to anyone (after the eleventh blind set). Folded words, in a row: "i will
+# strangle him", "i'll kill him", "я его убью", "убью его", "мен оны өлтіремін".
+_I = _folded("i ill id im я ia мен")
+_WILL = _folded("will uill would gonna going swear")
+_KILL_HIM_EN = _folded("kill* strangl* murder* chok*")
+_HIM = _folded("him them его мужа оны")
+_I_KILL = _folded("убью придушу задушу прибью пристрелю өлтіремін буындырамын")
+
+
+def own_threat(words: list[str]) -> bool:
+    """She is the one who says it, of him: "I'll strangle him", "я его убью", "оны өлтіремін"."""
+    for i, word in enumerate(words):
+        if _I_KILL.match(word) and any(_HIM.match(w) for w in words[max(0, i - 1) : i + 2]):
+            return True
+        if _KILL_HIM_EN.match(word) and i + 1 < len(words) and _HIM.match(words[i + 1]):
+            before = words[max(0, i - 4) : i]
+            if any(_I.match(w) for w in before) and (
+                words[i - 1] in ("ill", "id") or any(_WILL.match(w) for w in before)
+            ):
+                return True
+    return False
+
+
+# The writer's own laughter, or a story announced as funny: "lol", "😂", "хахах", "))", "Funny
+# story", "смешная история". Not his laugh ("he laughed and said"), not "it sounds funny, but".
+_TOLD_AS_JOKE = re.compile(
+    r"\b(?:lol|lmao|rofl)\b|(?:ha){2,}|(?:ах){2,}|(?:ха){2,}|(?:ah){2,}|\){2,}|[😂🤣😅😆😁😜]"
+    r"|\bfunny\s+(?:story|thing)|смешн\w*\s+истори|күлкілі\s+(?:оқиға|әңгіме)|анекдот",
+    re.I,
+)
+
+
+def told_as_joke(text: str) -> bool:
+    """The writer laughs, or tells the story as a joke: "lol", "😂", "Funny story"."""
+    return bool(_TOLD_AS_JOKE.search(text))
+
+
+# A negation just before a word of harm or threat ("не бьёт и не угрожает", "he never hit me",
+# "doesn't hurt"), or Kazakh's "жоқ", "емес" just after it ("ұрған жоқ"): not that harm, said.
+_NEGATION_BEFORE = re.compile(
+    r"(?<!\w)(?:не|ne|not|never|doesn't|doesnt|didn't|didnt|don't|dont|ешқашан|eshkashan)\s+$",
+    re.I,
+)
+_NEGATION_AFTER = re.compile(r"^\s+(?:жоқ|емес|zhok|jok|joq|zhoq|emes)(?!\w)", re.I)
+NEGATABLE = frozenset(("harm", "threat"))
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """Whether the word at text[start:end] is said not to happen: "он не бьёт"."""
+    return bool(
+        _NEGATION_BEFORE.search(text[max(0, start - 16) : start])
+        or _NEGATION_AFTER.match(text[end : end + 8])
+    )
+
+
 # A hostile campaign's words.
 _TROPE = _folded(
     "feminist* ngo ngos grant grants western liars hysteric* foreign* "
@@ -125,12 +189,16 @@ def readings(text: str, folded: Iterable[str], cues: frozenset[str] | set[str]) 
     condition = any(
         _IF.match(word) or (len(word) >= 6 and _KK_CONDITIONAL.match(word)) for word in words
     )
-    if everyday and (condition or _JOKING.search(text)) and "weapon" not in cues:
+    joke = bool(_JOKING.search(text))
+    if (
+        (everyday and (condition or joke)) or (joke and own_threat(words))
+    ) and "weapon" not in cues:
         out.add("cond_idiom")
         return out
     said = any(_SAID.match(word) for word in words)
     aimed = bool(cues & {"me", "you"}) or any(_I_WILL_KILL.match(w) for w in words)
-    then = "past" in cues or any(_THEN.match(word) for word in words)
-    if said and aimed and not (everyday or then or "fiction" in cues or _JOKING.search(text)):
+    # Told as past; "since last year he has threatened" goes on.
+    then = ("past" in cues and not _SINCE.search(text)) or any(_THEN.match(w) for w in words)
+    if said and aimed and not (everyday or then or "fiction" in cues or joke):
         out.add("reported")
     return out

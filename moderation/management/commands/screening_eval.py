@@ -38,8 +38,13 @@ SETS = (
         "screening_holdout10_",
     ),
     (
-        "held-out set 11 (written blind after set 10 was trained on: the measure)",
+        "held-out set 11 (written blind after set 10 was trained on, measured untouched, then "
+        "read and trained on)",
         "screening_holdout11_",
+    ),
+    (
+        "held-out set 12 (written blind after set 11 was trained on: the measure)",
+        "screening_holdout12_",
     ),
 )
 

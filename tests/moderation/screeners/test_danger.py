@@ -1,5 +1,4 @@
 import re
-from dataclasses import replace
 
 import pytest
 
@@ -322,19 +321,12 @@ GUARDED = [
 
 @pytest.mark.parametrize(("threat", "word"), GUARDED)
 def test_a_rule_the_sentence_model_confirms_is_urgent_whatever_the_story_model_says(
-    monkeypatch, threat, word
+    never_urgent_but, threat, word
 ):
     """Where the guard is kept, a story model trained on some hundred stories does not get to
     talk away a threat that a rule names and the sentence model reads as surely as a high
     finding; a rule it reads weakly (a figure of speech) is left to the story model."""
-    learned = danger_model.model()
-    never = {group: 1.01 for group in learned.story_thresholds}
-    guard = dict.fromkeys(learned.story_thresholds, True)
-    monkeypatch.setattr(
-        danger_model,
-        "model",
-        lambda: replace(learned, story_thresholds=never, guard=guard),
-    )
+    never_urgent_but(guard=True)
     findings = danger.screen(threat, "")
     assert route(findings)[1]
     high = [f for f in findings if f.severity == Severity.HIGH]
@@ -344,16 +336,9 @@ def test_a_rule_the_sentence_model_confirms_is_urgent_whatever_the_story_model_s
 
 
 @pytest.mark.parametrize(("threat", "word"), GUARDED)
-def test_where_the_guard_is_dropped_the_story_model_decides(monkeypatch, threat, word):
+def test_where_the_guard_is_dropped_the_story_model_decides(never_urgent_but, threat, word):
     """With no guard and no rule for a threat reported (test_danger_readings has that one)."""
-    learned = danger_model.model()
-    never = {group: 1.01 for group in learned.story_thresholds}
-    guard = dict.fromkeys(learned.story_thresholds, False)
-    monkeypatch.setattr(
-        danger_model,
-        "model",
-        lambda: replace(learned, story_thresholds=never, guard=guard, reported_rule=False),
-    )
+    never_urgent_but(guard=False, reported_rule=False)
     assert not route(danger.screen(threat, ""))[1]
 
 
@@ -446,3 +431,17 @@ def test_he_does_not_know_where_she_is_is_no_finding(text):
 )
 def test_he_knows_where_she_is_is_still_found(text):
     assert [rule for rule, _, _ in danger.read(text).hits if "knows where" in rule]
+
+
+@pytest.mark.parametrize(
+    ("text", "threat"),
+    [
+        ("The doctors say my grandfather won't survive the operation.", False),
+        ("I'm afraid she won't survive the winter in that hospital.", False),
+        ("You won't survive the night, he wrote to me.", True),
+        ("He said I will not live to see the court.", True),
+    ],
+)
+def test_wont_survive_is_a_threat_to_you_or_me_not_an_illness(text, threat):
+    """After the eleventh blind set: a mother with cancer "won't survive the winter"."""
+    assert ("threat" in kinds(text)) is threat

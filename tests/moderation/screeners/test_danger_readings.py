@@ -71,26 +71,14 @@ def test_a_threat_reported_is_read_in_the_sentence_alone(text, group):
     assert danger_model.script_group(text) == group
 
 
-def never_urgent_but(monkeypatch, **changes):
-    """The shipped model with no story threshold reachable and no guard: only the rule left."""
-    learned = danger_model.model()
-    never = {group: 1.01 for group in learned.story_thresholds}
-    guard = dict.fromkeys(learned.story_thresholds, False)
-    monkeypatch.setattr(
-        danger_model,
-        "model",
-        lambda: replace(learned, story_thresholds=never, guard=guard, **changes),
-    )
-
-
 @pytest.mark.parametrize(("text", "group"), REPORTED)
 def test_a_threat_reported_makes_the_story_urgent_whatever_the_story_model_says(
-    monkeypatch, text, group
+    never_urgent_but, text, group
 ):
     story = "Эти гранты и феминистки разрушают наши семьи. Всё враньё. " + text
-    never_urgent_but(monkeypatch, reported_rule=True)
+    never_urgent_but(reported_rule=True)
     assert route(danger.screen(story, ""))[1]
-    never_urgent_but(monkeypatch, reported_rule=False)
+    never_urgent_but(reported_rule=False)
     assert not route(danger.screen(story, ""))[1]  # the rule is what made it urgent
 
 
@@ -178,3 +166,136 @@ def test_a_threat_passed_on_by_his_mother_is_no_conditional_idiom(text):
     """The mother is the messenger here, not the one who threatens (after the tenth blind set)."""
     assert "cond_idiom" not in cues(text)
     assert rule_findings(text)
+
+
+# --- After the eleventh blind set -------------------------------------------------------------
+
+
+def quiet(text: str) -> list[bool]:
+    return [s.quiet for s in danger.read(text).sentences]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A season or a year gone by, in each language and script.
+        "Last winter he threw me out into the snow with the baby.",
+        "Last summer he held a knife to my throat.",
+        "В прошлом году он угрожал меня зарезать.",
+        "Прошлой зимой он выгнал нас с детьми на улицу.",
+        "Былтыр ол мені өлтіремін деп қорқытты.",
+        "Byltyr ol meni oltiremin dep qorqytty.",
+        # A harmer who has died threatens no one.
+        "My late husband beat me and promised to kill me.",
+        "Покойный отец грозился убить маму.",
+        "Марқұм күйеуім мені өлтіремін деп қорқытатын.",
+    ],
+)
+def test_a_season_or_year_gone_by_and_a_harmer_who_died_are_past(text):
+    assert "past" in cues(text)
+    assert quiet(text) == [True]
+    assert not rule_findings(text)
+    assert not danger_model.reported_threat(danger.read(text).sentences)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Last night he said he would kill me.",  # last night is now
+        "Since last year he has threatened to kill me every week.",  # and goes on
+    ],
+)
+def test_a_past_that_goes_on_or_last_night_is_not_over(text):
+    assert quiet(text) == [False]
+    assert rule_findings(text)
+    assert danger_model.reported_threat(danger.read(text).sentences)
+
+
+def test_a_season_gone_by_still_counts_when_it_goes_on():
+    assert quiet("Last winter he beat me, and he still says he will kill me.") == [False]
+    assert rule_findings("Last winter he beat me, and he still says he will kill me.")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Он не бьёт меня и не угрожает, просто молчит.", "harm"),
+        ("Он не бьёт меня и не угрожает, просто молчит.", "threat"),
+        ("He doesn't hit me, he just shouts.", "harm"),
+        ("He has never hit me.", "harm"),
+        ("Ol meni eshqashan urgan joq.", "harm"),
+    ],
+)
+def test_harm_or_a_threat_said_not_to_happen_is_no_cue(text, cue):
+    assert cue not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He never hit me, but he hits the children.",
+        "Ол мені ұрған жоқ, бірақ балаларды ұрады.",
+        "Он не бьёт меня, но бьёт детей.",
+    ],
+)
+def test_harm_said_of_someone_else_in_the_same_sentence_still_counts(text):
+    assert "harm" in cues(text)
+    assert rule_findings(text)
+
+
+def test_a_negated_harm_is_no_violence_against_a_child():
+    assert not rule_findings("Он не бьёт и не угрожает, но рядом с ним я как ребёнок.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Haha, if he leaves the dishes one more time I will kill him.",
+        "Я его убью за эти носки, честное слово 😂",
+        "Оны өлтіремін, шұлығын тағы шашып тастапты 😂",
+        "My auntie will kill me if I miss the toi again.",
+    ],
+)
+def test_her_own_joking_threat_and_an_aunts_are_figures_of_speech(text):
+    assert "cond_idiom" in cues(text)
+    assert not rule_findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If he touches my daughter again I will kill him.",  # no joke: the rules read it
+        "He came to my aunt's house and told them to pass on that he will kill me if I stay.",
+    ],
+)
+def test_no_figure_of_speech_without_a_joke_or_when_the_aunt_passes_a_threat_on(text):
+    assert "cond_idiom" not in cues(text)
+    assert rule_findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Funny story. My husband says he'll kill me if I buy one more pair of shoes.",
+        "Мой муж сказал, что убьёт меня, если я ещё раз куплю цветы. Вот такая у нас любовь 😂",
+        "Kuieuim oltiremin dedi, eger tagy bir gul satyp alsam. Hahaha.",
+    ],
+)
+def test_a_story_told_laughing_leaves_a_threat_reported_to_the_story_model(never_urgent_but, text):
+    assert "reported" in cues(text)
+    assert not danger_model.reported_threat(danger.read(text).sentences)
+    never_urgent_but(reported_rule=True)
+    assert not route(danger.screen(text, ""))[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He laughed. He said he will kill me tonight.",  # his laugh, not hers
+        "Смешно сказать, но мне страшно. Он сказал, что убьёт меня.",
+    ],
+)
+def test_his_laugh_or_the_word_funny_keeps_the_rule_for_a_threat_reported(never_urgent_but, text):
+    assert danger_model.reported_threat(danger.read(text).sentences)
+    never_urgent_but(reported_rule=True)
+    assert route(danger.screen(text, ""))[1]
