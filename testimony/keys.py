@@ -179,8 +179,10 @@ def keystore_ready(*, create_directory: bool = False, using: str = "default") ->
         connections[using].close()
         needed = set()
     if not store.available():
-        if needed or not create_directory:
+        if needed:
             raise ks.KeystoreUnavailable(ks.unavailable_message(settings.STORY_KEYSTORE))
+        if not create_directory:
+            raise ks.KeystoreUnavailable(ks.not_mounted_message(settings.STORY_KEYSTORE))
         Path(settings.STORY_KEYSTORE).mkdir(parents=True, mode=0o700, exist_ok=True)
     for epoch in needed:
         if not store.readable(epoch):

@@ -137,6 +137,15 @@ def unavailable_message(path) -> str:
     )
 
 
+def not_mounted_message(path) -> str:
+    return (
+        f"STORY_KEYSTORE ({path}) does not exist. The database holds no encrypted story yet, but "
+        "outside `make run` Untold never creates the keystore's directory itself (a volume that "
+        "failed to mount would otherwise get fresh keys that no backup holds). Create it on the "
+        "keystore volume, mode 0700 (README, 'Keys and seizure'), or point STORY_KEYSTORE at it."
+    )
+
+
 _instance: Keystore | None = None
 _configured: tuple | None = None
 

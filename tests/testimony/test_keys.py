@@ -112,7 +112,7 @@ def test_a_withdrawal_rotates_the_epoch_at_once():
 def test_keystore_ready_refuses_a_missing_keystore_when_keys_exist(settings, tmp_path):
     received(text="An encrypted story exists: he locked the door.")
     settings.STORY_KEYSTORE = str(tmp_path / "gone")
-    with pytest.raises(keystore.KeystoreUnavailable, match="STORY_KEYSTORE"):
+    with pytest.raises(keystore.KeystoreUnavailable, match="the database holds encrypted"):
         keys.keystore_ready(create_directory=True)
     assert not (tmp_path / "gone").exists()  # nothing written
 
@@ -137,8 +137,11 @@ def test_a_first_start_makes_the_keystore_and_its_first_epoch(settings, tmp_path
 
 def test_the_real_stack_never_creates_the_keystore_directory(settings, tmp_path):
     settings.STORY_KEYSTORE = str(tmp_path / "not-mounted")
-    with pytest.raises(keystore.KeystoreUnavailable):
+    with pytest.raises(keystore.KeystoreUnavailable) as refused:
         keys.keystore_ready(create_directory=False)
+    # Over an empty database it says so, and what to do, not that stories are locked out.
+    assert "holds no encrypted story" in str(refused.value)
+    assert "mode 0700" in str(refused.value)
     assert not (tmp_path / "not-mounted").exists()
 
 
