@@ -289,15 +289,17 @@ def _median_seconds(durations) -> float | None:
     return statistics.median(values) if values else None
 
 
+MEDIAN_DAYS = 30
+
+
 def metrics(*, days: int = 14) -> dict:
     """What a lead watches: queues, waiting times, decisions per day, the time decisions take."""
     today = timezone.localdate()
     waiting = Story.objects.filter(status__in=[Status.PENDING, Status.HELD])
     oldest = waiting.aggregate(oldest=Min("received_on"))["oldest"]
     since = today - timedelta(days=days - 1)
-    decided = AuditEvent.objects.filter(
-        story_id__isnull=False, day__gte=since, action__in=DECISIONS
-    )
+    every_decision = AuditEvent.objects.filter(story_id__isnull=False, action__in=DECISIONS)
+    decided = every_decision.filter(day__gte=since)
     per_day = {
         row["day"]: row
         for row in decided.values("day").annotate(
@@ -316,8 +318,10 @@ def metrics(*, days: int = 14) -> dict:
             }
             for day in (today - timedelta(days=n) for n in range(days))
         ],
-        "median_decision_seconds": _median_seconds(
-            decided.filter(day__gte=today - timedelta(days=29)).values_list("duration", flat=True)
+        "median_decision_seconds": _median_seconds(  # the page says "30 days"
+            every_decision.filter(day__gte=today - timedelta(days=MEDIAN_DAYS - 1)).values_list(
+                "duration", flat=True
+            )
         ),
         "held_clusters": held_clusters(),
     }

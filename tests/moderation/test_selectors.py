@@ -168,3 +168,21 @@ def test_metrics_show_waiting_urgent_oldest_decisions_and_their_median(moderator
     assert m["per_day"][0] == {"day": today, "approved": 0, "rejected": 1, "other": 0}
     assert m["median_decision_seconds"] is not None
     assert m["held_clusters"] == [{"cluster": "flood", "stories": 1, "since": today}]
+
+
+def test_the_median_decision_time_covers_30_days_not_the_14_of_the_daily_counts(moderator):
+    from testimony.audit import audit_record
+    from testimony.models import AuditAction
+
+    today = timezone.localdate()
+    for age in (20, 40):  # days ago: within the median's 30 days, and beyond them
+        with mock.patch.object(timezone, "localdate", return_value=today - timedelta(days=age)):
+            audit_record(
+                action=AuditAction.REJECTED,
+                story=screened(),
+                actor=moderator,
+                duration=timedelta(seconds=age),
+            )
+    m = selectors.metrics()
+    assert all(row["rejected"] == 0 for row in m["per_day"])  # both older than 14 days
+    assert m["median_decision_seconds"] == 20
