@@ -189,7 +189,7 @@ class ModeratorProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_profile"
     )
     # The languages she reads (kk, ru, en): her queue shows these by default.
-    languages = models.JSONField(_("languages she reads"), default=list, blank=True)
+    languages = models.JSONField(_("languages the moderator reads"), default=list, blank=True)
     blur_text = models.BooleanField(_("blur story text until I reveal it"), default=True)
     interface_language = models.CharField(
         _("workspace language"), max_length=8, choices=settings.LANGUAGES, default="en"
