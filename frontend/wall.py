@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from frontend.context import NATIVE_NAMES
 from frontend.guards import cross_site
 from testimony import ratelimit
 from testimony.models import Installation
@@ -142,9 +143,26 @@ def _public(response):
     return response
 
 
+def _wall_language(request, data) -> str:
+    """The web wall's language: `lang` from its own switcher (in the address, never a cookie),
+    else the browser's (LocaleMiddleware's choice)."""
+    lang = data.get("lang", "")
+    if lang in dict(settings.LANGUAGES):
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        return lang
+    return ""
+
+
+def _wall_query(**params) -> str:
+    return "?" + urlencode({key: value for key, value in params.items() if value})
+
+
 @require_GET
 def web_wall(request):
     """`/wall/`: the same wall for a phone or laptop, readable without JavaScript."""
+    chosen_lang = _wall_language(request, request.GET)
+    lang = translation.get_language() or "en"
     public = list(Installation.objects.filter(on_web=True).order_by("name"))
     if not public:
         return _public(render(request, "wall/web.html", {"installation": None, "public": []}))
@@ -158,26 +176,40 @@ def web_wall(request):
         raise Http404 from exc
     feed = json.loads(page.body)
     warn = set(feed["warn_labels"])
-    names = _strings([translation.get_language() or "en"]).popitem()[1]["labels"]
+    names = _strings([lang]).popitem()[1]["labels"]
     stories = [
         {**story, "warn": [names.get(label, label) for label in story["labels"] if label in warn]}
         for story in feed["stories"]
     ]
     more = None
     if feed["next"]:
-        more = "?" + urlencode({"i": chosen.slug, "after": feed["next"]})
+        more = _wall_query(i=chosen.slug, after=feed["next"], lang=chosen_lang)
     return _public(
         render(
             request,
             "wall/web.html",
             {
                 "installation": chosen,
-                "public": public,
+                "public": [
+                    {"place": place, "url": _wall_query(i=place.slug, lang=chosen_lang)}
+                    for place in public
+                ],
+                "languages": [
+                    {
+                        "code": code,
+                        "name": NATIVE_NAMES[code],
+                        "url": _wall_query(i=chosen.slug, lang=code),
+                        "current": code == lang,
+                    }
+                    for code, _name in settings.LANGUAGES
+                ],
+                "chosen_lang": chosen_lang,
+                "tell": f"/{lang}/tell/",
                 "feed": feed,
                 "stories": stories,
                 "more": more,
                 "notice": request.GET.get("notice", ""),
-                "helpline": chosen.helplines.get(translation.get_language() or "en", ""),
+                "helpline": chosen.helplines.get(lang, ""),
             },
         )
     )
@@ -199,4 +231,5 @@ def report(request):
         except ValueError:  # a malformed id is no different from an unknown one
             pass
         notice = REPORTED
-    return redirect(f"{back}?{urlencode({'i': slug, 'notice': notice})}")
+    lang = _wall_language(request, request.POST)
+    return redirect(back + _wall_query(i=slug, notice=notice, lang=lang))

@@ -107,7 +107,7 @@ PAGES = {
     "kiosk": _kiosk,
     "web wall": _web_wall,
 }
-WITH_SWITCHER = [name for name in PAGES if name != "web wall"]
+WITH_SWITCHER = list(PAGES)
 
 
 def visible_text(page: str) -> str:

@@ -85,6 +85,28 @@ def test_the_web_wall_is_public_so_the_proxy_may_keep_it_briefly(client, setting
     assert client.get("/en/tell/")["Cache-Control"] == "no-store"
 
 
+def test_the_web_wall_switches_language_in_its_address_and_keeps_it(client):
+    """Her browser says English; the wall's switcher says Russian: every link and the report
+    form keep Russian, in the address only (no cookie), and nonsense falls back to the browser."""
+    first, second = factories.installation(name="Вокзал"), factories.installation(name="Парк")
+    for n in range(3):
+        factories.published(at=[first], text=f"История номер {n}, рассказанная здесь давно.")
+    response = client.get(f"/wall/?i={first.slug}&lang=ru", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert '<html lang="ru">' in html and "Пожаловаться на историю" in html
+    assert re.search(r'<a href="[^"]*lang=ru"[^>]*aria-current="page">Русский</a>', html)
+    assert re.search(rf'href="\?i={second.slug}&amp;lang=ru"', html)  # the other installation
+    assert '<input type="hidden" name="lang" value="ru">' in html
+    assert "Set-Cookie" not in response and not response.cookies
+    report = client.post("/wall/report/", {"story": "not-an-id", "i": first.slug, "lang": "ru"})
+    assert "lang=ru" in report["Location"]
+    english = client.get("/wall/?lang=xx", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in english and "Report this story" in english
+    # Without the switcher, the browser's language, and the page says which (it said "en").
+    kazakh = client.get("/wall/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert '<html lang="kk">' in kazakh
+
+
 def test_an_empty_web_wall_invites_a_story(client):
     factories.installation()
     html = client.get("/wall/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
