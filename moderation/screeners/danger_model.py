@@ -310,6 +310,8 @@ STORY_FEATURES = (
     "a threat reported",
     "a conditional idiom",
     "a campaign trope",
+    # After the twelfth blind set: she says she is safe now (danger_readings.safe_now).
+    "she says she is safe now",
 )
 _RULED = STORY_FEATURES.index("the model on the strongest sentence a rule flagged")
 _CLIP = 6.0  # logits beyond this say nothing more, and a lone sentence is no outlier
@@ -346,6 +348,7 @@ def story_features(
         float(any("reported" in s.cues for s, _ in live)),
         float(any("cond_idiom" in s.cues for s, _ in live)),
         float(any("trope" in s.cues for s in sentences)),
+        float(any("safe" in s.cues for s, _ in live)),
     ]
 
 

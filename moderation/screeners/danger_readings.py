@@ -174,11 +174,54 @@ def outing(text: str) -> bool:
     return bool(_OUTING.search(text))
 
 
+# She says she is safe now, or no longer afraid: "we are safe", "I'm safe now", "мы в
+# безопасности", "я больше не боюсь", "біз қауіпсізбіз", "qazir biz qauipsizbiz" (after the
+# twelfth blind set, where stories of the danger over, a sentence served and a new flat were made
+# urgent by ordinary sentences about the children and the night; in the labelled sets every one
+# of 27 such sentences is in a calm story). Not said of someone else, not denied ("I am not
+# safe", "қауіпсіз емес"), not asked, not for now ("safe for now", "пока", "әзірге"), and not
+# with a "but" after it ("I'm safe now, but he found my address").
+_SAFE = re.compile(
+    r"\b(?:i|we)\s*(?:am|are|'m|'re|’m|’re|feel)?\s+(?:now\s+|finally\s+|completely\s+|really\s+"
+    r"|totally\s+|all\s+)?safe\b"
+    r"|\b(?:я|мы|ya|my)(?:\s+[^\s.,;:!?]+){0,3}?\s+(?:в|v)\s+(?:безопасности|bezopasnosti)\b"
+    r"|(?:больше|уже|bol'?she|uzhe)\s+не\s+(?:боюсь|страшно)|\bbol'?she\s+ne\s+(?:boyus'?|strashno)"
+    r"|\b(?:no\s+longer|not)\s+(?:afraid|scared)\s+any\s*more\b|\bno\s+longer\s+(?:afraid|scared)\b"
+    r"|(?:қауіпсізбін|қауіпсізбіз|қауіпсіз\s+жердемін|қауіпсіз\s+жердеміз)"
+    r"|\b(?:qauipsiz|kauipsiz|kauypsyz|qauıpsız)(?:bin|biz|byn|byz|bın|bız)\b"
+    r"|енді\s+қорықпаймын|\bendi\s+(?:qoryqpaimyn|korykpaimyn|qoryqpaimın)",
+    re.I,
+)
+_SAFE_NOT = re.compile(
+    r"\b(?:not|never|don't|dont|do\s+not|won't|wasn't|isn't|aren't|un)\s*(?:really\s+|feel\s+)?safe"
+    r"|\bне\s+(?:в|v)\s+безопасности|\bne\s+v\s+bezopasnosti"
+    r"|қауіпсіз\w*\s+(?:емес|emes)|\bqauipsiz\w*\s+emes|\bkauipsiz\w*\s+emes",
+    re.I,
+)
+_SAFE_BUT = re.compile(
+    r"\b(?:for\s+now|until|yet|but|however|though|пока|но|однако|зато|бірақ|әзірге|уақытша|әлі"
+    r"|biraq|birak|azirge|poka)\b",
+    re.I,
+)
+
+
+def safe_now(text: str) -> bool:
+    """She says she is safe now, or no longer afraid, and nothing in the sentence takes it back:
+    "We are safe now.", "Мы в безопасности.", "Біз қауіпсізбіз." Not "I am not safe", "I'm safe
+    for now", "I'm safe, but he knows where I live", "Am I safe?"."""
+    found = _SAFE.search(text)
+    if not found or "?" in text[found.end() : found.end() + 40] or _SAFE_NOT.search(text):
+        return False
+    return not _SAFE_BUT.search(text[found.end() :])
+
+
 def readings(text: str, folded: Iterable[str], cues: frozenset[str] | set[str]) -> set[str]:
     """The cue kinds this sentence alone gives: "cond_idiom", "reported", "trope",
-    "outing"."""
+    "outing", "safe"."""
     words = [word.lower() for word in folded]
     out = {"outing"} if "take" in cues and outing(text) else set()
+    if safe_now(text):
+        out.add("safe")
     if any(_TROPE.match(word) for word in words):
         out.add("trope")
     if "kill" not in cues:

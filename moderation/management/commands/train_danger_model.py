@@ -53,7 +53,12 @@ JOKE = danger_model.STORY_FEATURES.index("laughter or a joke")
 LENGTH = danger_model.STORY_FEATURES.index("sentences")
 READINGS = [
     danger_model.STORY_FEATURES.index(name)
-    for name in ("a threat reported", "a conditional idiom", "a campaign trope")
+    for name in (
+        "a threat reported",
+        "a conditional idiom",
+        "a campaign trope",
+        "she says she is safe now",
+    )
 ]
 # Compared, not shipped: the story's cue kinds as story features of their own.
 CONTEXT = ("child", "night", "tonight", "now", "fear", "where", "know", "follow", "future",
