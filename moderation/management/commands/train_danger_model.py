@@ -20,7 +20,7 @@ line cross-validated from scratch (every model and threshold chosen again inside
 model families (logistic regression against a linear SVM for sentences, against gradient-
 boosted trees for the story) and feature sets, then the shipped model's figures per language
 and Latin script, grouped by story, grouped by writer, and with each of the newest held-out sets
-(5 to 11) left out in turn, against the settings shipped after set 7 and the calmer ones,
+(5 to 12) left out in turn, against the settings shipped after set 7 and the calmer ones,
 and the shipped settings' figures for each of those sets.
 """
 
@@ -42,7 +42,7 @@ SENTENCE_C = 3.0
 STORY_TEXT_C = 3.0
 STORY_C = 1.0
 MIN_DF = 2
-NEWEST = 7  # the newest held-out sets, each left out in turn: the estimate for a new writer
+NEWEST = 8  # the newest held-out sets, each left out in turn: the estimate for a new writer
 RECALL_TARGET = 0.9  # the issue's: danger stories urgent, per language
 FALSE_TARGET = 0.15  # and calm stories urgent at most
 PRIOR_STORIES = 300  # how many stories the shared threshold counts for against a language's own
@@ -57,7 +57,7 @@ READINGS = [
         "a threat reported",
         "a conditional idiom",
         "a campaign trope",
-        "she says she is safe now",
+        "the danger said to be over",
     )
 ]
 # Compared, not shipped: the story's cue kinds as story features of their own.

@@ -319,7 +319,7 @@ SAFE_NOW = [
 def test_she_says_she_is_safe_now_in_every_language_and_script(text):
     assert "safe" in cues(text)
     values = danger_model.story_features(danger.read(text).sentences, [0.0], 0.0)
-    assert values[danger_model.STORY_FEATURES.index("she says she is safe now")] == 1.0
+    assert values[danger_model.STORY_FEATURES.index("the danger said to be over")] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -346,3 +346,34 @@ def test_a_threat_next_to_safe_now_still_reads_as_one():
     text = "We are safe now. Yesterday he wrote that he will kill me."
     assert "reported" in cues(text)
     assert [f for f in danger.screen(text, "") if f.kind != "model"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In May my ex-husband got eleven years.",
+        "He was sentenced to 7 years and he is still in prison.",
+        "Ему дали шесть лет, он сидит в колонии под Карагандой.",
+        "Бұрынғы күйеуім бес жылға сотталды.",
+        "Ol ali turmede.",
+    ],
+)
+def test_a_harmer_serving_a_sentence_is_the_danger_said_to_be_over(text):
+    assert "jailed" in cues(text)
+    values = danger_model.story_features(danger.read(text).sentences, [0.0], 0.0)
+    assert values[danger_model.STORY_FEATURES.index("the danger said to be over")] == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He got 5 years but he is released next week.",
+        "He was sentenced to three years, but his brothers still call me.",
+        "Мужа посадили на 10 суток, завтра он выйдет.",
+        "Из тюрьмы он написал, что ему дали восемь лет из-за меня и он найдёт меня.",
+        "Күйеуім келесі аптада түрмеден шығады.",
+        "Qairat turmeden bosap shygypty.",
+    ],
+)
+def test_a_sentence_ending_soon_or_written_from_prison_is_not_over(text):
+    assert "jailed" not in cues(text)
