@@ -29,6 +29,11 @@ are everyday people; a harm or threat word with a negation just before it ("не
 hit") is no cue (`negated`, used by danger.read); and a story the writer tells laughing
 (`told_as_joke`: "lol", "😂", "Funny story") leaves its threat reported to the story model.
 
+After the twelfth blind set: ``safe``, she says she is safe now or no longer afraid (`safe_now`:
+"we are safe", "мы в безопасности", "біз қауіпсізбіз"), and ``jailed``, he is serving a sentence
+(`jailed`: "he got 9 years", "ему дали восемь лет", "жылға сотталды"); either is the story
+feature "the danger said to be over", which the story model weighs (no rule is silenced by it).
+
 Every pattern is on folded words (danger_model.words), so Cyrillic, the 2021 Kazakh alphabet
 and phone transliteration meet: "убьёт", "ub'yot" and "ubyet" are all "ub...".
 """

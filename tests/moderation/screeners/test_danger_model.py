@@ -171,7 +171,7 @@ def test_the_shipped_model_trained_on_every_set_but_the_blind_ones():
     # Sets 6 to 12 were each measured once untouched, then trained on (sets 8 and 9 after the
     # readings of README's "A threat reported, a conditional idiom", set 10 after "Years ago,
     # counted", set 11 after "Last winter, a joke, a late father", set 12 after "Safe now, a
-    # dog, a lawyer"); a set 13 stays out.
+    # sentence served"); a set 13 stays out.
     assert "screening_holdout6_ru.txt" in trained_on
     for number in (7, 8, 9, 10, 11, 12):
         assert {f"screening_holdout{number}_{lang}.txt" for lang in ("kk", "ru", "en")} <= set(
