@@ -310,6 +310,9 @@ STORY_FEATURES = (
     "a threat reported",
     "a conditional idiom",
     "a campaign trope",
+    # After the twelfth blind set: she says she is safe now, or he is serving a sentence
+    # (danger_readings.safe_now, danger_readings.jailed).
+    "the danger said to be over",
 )
 _RULED = STORY_FEATURES.index("the model on the strongest sentence a rule flagged")
 _CLIP = 6.0  # logits beyond this say nothing more, and a lone sentence is no outlier
@@ -346,6 +349,7 @@ def story_features(
         float(any("reported" in s.cues for s, _ in live)),
         float(any("cond_idiom" in s.cues for s, _ in live)),
         float(any("trope" in s.cues for s in sentences)),
+        float(any(s.cues & {"safe", "jailed"} for s, _ in live)),
     ]
 
 

@@ -29,6 +29,11 @@ are everyday people; a harm or threat word with a negation just before it ("не
 hit") is no cue (`negated`, used by danger.read); and a story the writer tells laughing
 (`told_as_joke`: "lol", "😂", "Funny story") leaves its threat reported to the story model.
 
+After the twelfth blind set: ``safe``, she says she is safe now or no longer afraid (`safe_now`:
+"we are safe", "мы в безопасности", "біз қауіпсізбіз"), and ``jailed``, he is serving a sentence
+(`jailed`: "he got 9 years", "ему дали восемь лет", "жылға сотталды"); either is the story
+feature "the danger said to be over", which the story model weighs (no rule is silenced by it).
+
 Every pattern is on folded words (danger_model.words), so Cyrillic, the 2021 Kazakh alphabet
 and phone transliteration meet: "убьёт", "ub'yot" and "ubyet" are all "ub...".
 """
@@ -174,11 +179,88 @@ def outing(text: str) -> bool:
     return bool(_OUTING.search(text))
 
 
+# She says she is safe now, or no longer afraid: "we are safe", "I'm safe now", "мы в
+# безопасности", "я больше не боюсь", "біз қауіпсізбіз", "qazir biz qauipsizbiz" (after the
+# twelfth blind set, where stories of the danger over, a sentence served and a new flat were made
+# urgent by ordinary sentences about the children and the night; in the labelled sets every one
+# of 27 such sentences is in a calm story). Not said of someone else, not denied ("I am not
+# safe", "қауіпсіз емес"), not asked, not for now ("safe for now", "пока", "әзірге"), and not
+# with a "but" after it ("I'm safe now, but he found my address").
+_SAFE = re.compile(
+    r"\b(?:i|we)\s*(?:am|are|'m|'re|’m|’re|feel)?\s+(?:now\s+|finally\s+|completely\s+|really\s+"
+    r"|totally\s+|all\s+)?safe\b"
+    r"|\b(?:я|мы|ya|my)(?:\s+[^\s.,;:!?]+){0,3}?\s+(?:в|v)\s+(?:безопасности|bezopasnosti)\b"
+    r"|(?:больше|уже|bol'?she|uzhe)\s+не\s+(?:боюсь|страшно)|\bbol'?she\s+ne\s+(?:boyus'?|strashno)"
+    r"|\b(?:no\s+longer|not)\s+(?:afraid|scared)\s+any\s*more\b|\bno\s+longer\s+(?:afraid|scared)\b"
+    r"|(?:қауіпсізбін|қауіпсізбіз|қауіпсіз\s+жердемін|қауіпсіз\s+жердеміз)"
+    r"|\b(?:qauipsiz|kauipsiz|kauypsyz|qauıpsız)(?:bin|biz|byn|byz|bın|bız)\b"
+    r"|енді\s+қорықпаймын|\bendi\s+(?:qoryqpaimyn|korykpaimyn|qoryqpaimın)",
+    re.I,
+)
+_SAFE_NOT = re.compile(
+    r"\b(?:not|never|don't|dont|do\s+not|won't|wasn't|isn't|aren't|un)\s*(?:really\s+|feel\s+)?safe"
+    r"|\bне\s+(?:в|v)\s+безопасности|\bne\s+v\s+bezopasnosti"
+    r"|қауіпсіз\w*\s+(?:емес|emes)|\bqauipsiz\w*\s+emes|\bkauipsiz\w*\s+emes",
+    re.I,
+)
+_SAFE_BUT = re.compile(
+    r"\b(?:for\s+now|until|yet|but|however|though|пока|но|однако|зато|бірақ|әзірге|уақытша|әлі"
+    r"|biraq|birak|azirge|poka)\b",
+    re.I,
+)
+
+
+def safe_now(text: str) -> bool:
+    """She says she is safe now, or no longer afraid, and nothing in the sentence takes it back:
+    "We are safe now.", "Мы в безопасности.", "Біз қауіпсізбіз." Not "I am not safe", "I'm safe
+    for now", "I'm safe, but he knows where I live", "Am I safe?"."""
+    found = _SAFE.search(text)
+    if not found or "?" in text[found.end() : found.end() + 40] or _SAFE_NOT.search(text):
+        return False
+    return not _SAFE_BUT.search(text[found.end() :])
+
+
+# He is serving a sentence: "he got 9 years", "was sentenced to 12 years", "he is in prison",
+# "ему дали восемь лет", "осудили", "жеті жылға сотталды", "әлі түрмеде" (after the twelfth
+# blind set; in the labelled sets every such sentence but one is in a calm story, and that one
+# was ten days). Not when he comes out or writes from prison ("вышел", "түрмеден шығады",
+# "released next week"), not days or months, and not with a "but" after it.
+_JAILED = re.compile(
+    r"\b(?:got|get|gets|given|sentenced\s+to|sentenced\s+\w+\s+\w+\s+to)\s+(?:\d+|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b(?:\s+\w+)?\s+years?\b"
+    r"|\b(?:is|is\s+still|he's|he\s+is|still|now)\s+in\s+(?:prison|jail)\b|\bwas\s+(?:convicted|sentenced)\b"
+    r"|\b(?:дали|получил|присудили|посадили\s+на)\s+(?:\d+|\w+)\s+(?:лет|года?)\b"
+    r"|\bего\s+осудили\b|\bсидит\s+в\s+(?:колонии|тюрьме)\b|\bотбывает\b"
+    r"|жыл(?:ға)?\s+(?:сотталды|сотталған|алды)|\bсотталды\b|(?:әлі|қазір)\s+түрмеде|түрмеде\s+отыр"
+    r"|\b(?:sottaldy|sottaldı)\b|\b(?:ali|äli|qazir|kazir)\s+(?:turmede|türmede)\b",
+    re.I,
+)
+_OUT_OF_PRISON = re.compile(
+    r"releas|\bout\b|parole|\bfrom\s+(?:prison|jail)|escap|вышел|выйдет|выходит|освобо|из\s+"
+    r"(?:тюрьмы|колонии)|сут(?:ок|ки)|месяц|түрмеден|шығады|шықты|шыққан|босап|босады|türmeden"
+    r"|turmeden|shyg|şyğ|bosap|month|days",
+    re.I,
+)
+
+
+def jailed(text: str) -> bool:
+    """He is serving a sentence now: "He got 9 years.", "Ему дали восемь лет, он сидит.",
+    "Ол жеті жылға сотталды." Not "he comes out next week", "10 суток", "from prison he wrote"."""
+    found = _JAILED.search(text)
+    if not found or _OUT_OF_PRISON.search(text):
+        return False
+    return not _SAFE_BUT.search(text[found.end() :])
+
+
 def readings(text: str, folded: Iterable[str], cues: frozenset[str] | set[str]) -> set[str]:
     """The cue kinds this sentence alone gives: "cond_idiom", "reported", "trope",
-    "outing"."""
+    "outing", "safe", "jailed"."""
     words = [word.lower() for word in folded]
     out = {"outing"} if "take" in cues and outing(text) else set()
+    if safe_now(text):
+        out.add("safe")
+    if jailed(text):
+        out.add("jailed")
     if any(_TROPE.match(word) for word in words):
         out.add("trope")
     if "kill" not in cues:

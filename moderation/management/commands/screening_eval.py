@@ -43,8 +43,13 @@ SETS = (
         "screening_holdout11_",
     ),
     (
-        "held-out set 12 (written blind after set 11 was trained on: the measure)",
+        "held-out set 12 (written blind after set 11 was trained on, measured untouched, then "
+        "read and trained on)",
         "screening_holdout12_",
+    ),
+    (
+        "held-out set 13 (written blind after set 12 was trained on: the measure)",
+        "screening_holdout13_",
     ),
 )
 

@@ -299,3 +299,81 @@ def test_his_laugh_or_the_word_funny_keeps_the_rule_for_a_threat_reported(never_
     assert danger_model.reported_threat(danger.read(text).sentences)
     never_urgent_but(reported_rule=True)
     assert route(danger.screen(text, ""))[1]
+
+
+# After the twelfth blind set: she says she is safe now (danger_readings.safe_now).
+SAFE_NOW = [
+    "It took two years, but we are safe now.",
+    "I'm finally safe, and my son laughs again.",
+    "I am not scared anymore.",
+    "Теперь мы с сыном в безопасности.",
+    "Я больше не боюсь выходить во двор.",
+    "Ya teper' v bezopasnosti.",
+    "Қазір мен балаларыммен қауіпсізбін.",
+    "Endi qoryqpaimyn, jumysqa ozim baramyn.",
+    "Qazir biz qauipsizbiz.",
+]
+
+
+@pytest.mark.parametrize("text", SAFE_NOW)
+def test_she_says_she_is_safe_now_in_every_language_and_script(text):
+    assert "safe" in cues(text)
+    values = danger_model.story_features(danger.read(text).sentences, [0.0], 0.0)
+    assert values[danger_model.STORY_FEATURES.index("the danger said to be over")] == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am not safe in this flat.",
+        "I don't feel safe at home any more.",
+        "We are safe for now, he is at his brother's.",
+        "I'm safe now, but he found my new address yesterday.",
+        "Am I safe here?",
+        "Она говорит, что я в безопасности, но он звонит каждую ночь.",
+        "Мы не в безопасности.",
+        "Біз әзірге қауіпсізбіз, бірақ ол іздеп жүр.",
+        "Мен қауіпсіз емеспін.",
+        "My sister is safe now.",  # not said of herself
+        "He said I was safe with him.",
+    ],
+)
+def test_safe_denied_for_now_asked_with_a_but_or_of_someone_else_is_not_safe_now(text):
+    assert "safe" not in cues(text)
+
+
+def test_a_threat_next_to_safe_now_still_reads_as_one():
+    text = "We are safe now. Yesterday he wrote that he will kill me."
+    assert "reported" in cues(text)
+    assert [f for f in danger.screen(text, "") if f.kind != "model"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In May my ex-husband got eleven years.",
+        "He was sentenced to 7 years and he is still in prison.",
+        "Ему дали шесть лет, он сидит в колонии под Карагандой.",
+        "Бұрынғы күйеуім бес жылға сотталды.",
+        "Ol ali turmede.",
+    ],
+)
+def test_a_harmer_serving_a_sentence_is_the_danger_said_to_be_over(text):
+    assert "jailed" in cues(text)
+    values = danger_model.story_features(danger.read(text).sentences, [0.0], 0.0)
+    assert values[danger_model.STORY_FEATURES.index("the danger said to be over")] == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He got 5 years but he is released next week.",
+        "He was sentenced to three years, but his brothers still call me.",
+        "Мужа посадили на 10 суток, завтра он выйдет.",
+        "Из тюрьмы он написал, что ему дали восемь лет из-за меня и он найдёт меня.",
+        "Күйеуім келесі аптада түрмеден шығады.",
+        "Qairat turmeden bosap shygypty.",
+    ],
+)
+def test_a_sentence_ending_soon_or_written_from_prison_is_not_over(text):
+    assert "jailed" not in cues(text)
