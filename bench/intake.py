@@ -120,11 +120,13 @@ def rate(port: int, path: str, seconds: float, clients: int, first: int, proofs=
         done = subprocess.run(
             ["wrk", "-t", str(THREADS), "-c", str(clients), "-d", f"{seconds:g}s",
              "-s", str(CLIENT), f"http://127.0.0.1:{port}{path}", "--", *args],
-            capture_output=True, text=True, check=True,
+            capture_output=True, text=True,
         )  # fmt: skip
     found = WRK_LINE.search(done.stdout)
-    if found is None:
-        raise SystemExit(f"wrk printed no result for {path}:\n{done.stdout}{done.stderr}")
+    if done.returncode or found is None:
+        raise SystemExit(
+            f"wrk failed for {path} (exit {done.returncode}):\n{done.stdout}{done.stderr}"
+        )
     requests, microseconds, refused, short, errors = map(int, found.groups())
     if short:
         raise SystemExit(f"{path}: {short} requests found no solution left: raise --proofs")

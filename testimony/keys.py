@@ -190,7 +190,13 @@ def keystore_ready(*, create_directory: bool = False, using: str = "default") ->
                 ks.unavailable_message(settings.STORY_KEYSTORE) + f" (epoch {epoch} is missing)"
             )
     if not store.epochs():
-        store.create()
+        try:
+            store.create()
+        except FileExistsError:
+            # Another process starting at the same time (gunicorn's workers, the worker) made
+            # the first epoch between the look and the write: that one is the first epoch.
+            if not store.epochs():
+                raise
 
 
 # --- rotation and destruction -----------------------------------------------------------------

@@ -108,8 +108,10 @@ class FileKeystore:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.link(tmp, file)  # fails if another process made this epoch meanwhile
-        tmp.unlink()
+        try:
+            os.link(tmp, file)  # FileExistsError if another process made this epoch meanwhile
+        finally:
+            tmp.unlink()
         return epoch
 
     def destroy(self, epoch: int) -> None:

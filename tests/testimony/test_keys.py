@@ -3,6 +3,7 @@ emergency destroys every unpublished story, and the operator's command says what
 
 import io
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -133,6 +134,20 @@ def test_a_first_start_makes_the_keystore_and_its_first_epoch(settings, tmp_path
     keys.keystore_ready(create_directory=True)
     files = list((tmp_path / "keys").glob("epoch-*.key"))
     assert len(files) == 1 and files[0].stat().st_mode & 0o777 == 0o600
+
+
+def test_processes_starting_together_over_an_empty_keystore_all_start(settings, tmp_path):
+    """gunicorn's workers boot at once: one makes the first epoch between another's look and
+    write. The late one starts too (it failed to boot, and took the web server down with it,
+    found by bench/intake.py), over the one epoch, and leaves no temporary file."""
+    settings.STORY_KEYSTORE = str(tmp_path / "keys")
+    keys.keystore_ready(create_directory=True)  # the first process
+    store = keystore.keystore()
+    looks = [[], []]  # the late process's two looks (is there one? which next?), before the write
+    real = store.epochs
+    with mock.patch.object(store, "epochs", lambda: looks.pop() if looks else real()):
+        keys.keystore_ready(create_directory=True)
+    assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == ["epoch-000001.key"]
 
 
 def test_the_real_stack_never_creates_the_keystore_directory(settings, tmp_path):
