@@ -143,15 +143,11 @@ def _public(response):
     return response
 
 
-def _wall_language(request, data) -> str:
-    """The web wall's language: `lang` from its own switcher (in the address, never a cookie),
-    else the browser's (LocaleMiddleware's choice)."""
+def _wall_language(data) -> str:
+    """The language the web wall's switcher chose (in the address, never a cookie), or "" for
+    the browser's (LocaleMiddleware's choice)."""
     lang = data.get("lang", "")
-    if lang in dict(settings.LANGUAGES):
-        translation.activate(lang)
-        request.LANGUAGE_CODE = lang
-        return lang
-    return ""
+    return lang if lang in dict(settings.LANGUAGES) else ""
 
 
 def _wall_query(**params) -> str:
@@ -161,7 +157,10 @@ def _wall_query(**params) -> str:
 @require_GET
 def web_wall(request):
     """`/wall/`: the same wall for a phone or laptop, readable without JavaScript."""
-    chosen_lang = _wall_language(request, request.GET)
+    chosen_lang = _wall_language(request.GET)
+    if chosen_lang:
+        translation.activate(chosen_lang)
+        request.LANGUAGE_CODE = chosen_lang
     lang = translation.get_language() or "en"
     public = list(Installation.objects.filter(on_web=True).order_by("name"))
     if not public:
@@ -231,5 +230,4 @@ def report(request):
         except ValueError:  # a malformed id is no different from an unknown one
             pass
         notice = REPORTED
-    lang = _wall_language(request, request.POST)
-    return redirect(back + _wall_query(i=slug, notice=notice, lang=lang))
+    return redirect(back + _wall_query(i=slug, notice=notice, lang=_wall_language(request.POST)))

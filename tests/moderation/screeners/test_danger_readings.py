@@ -315,11 +315,15 @@ SAFE_NOW = [
 ]
 
 
+def said_to_be_over(text: str) -> bool:
+    """The story feature the safe and jailed readings give."""
+    values = danger_model.story_features(danger.read(text).sentences, [0.0], 0.0)
+    return values[danger_model.STORY_FEATURES.index("the danger said to be over")] == 1.0
+
+
 @pytest.mark.parametrize("text", SAFE_NOW)
 def test_she_says_she_is_safe_now_in_every_language_and_script(text):
-    assert "safe" in cues(text)
-    values = danger_model.story_features(danger.read(text).sentences, [0.0], 0.0)
-    assert values[danger_model.STORY_FEATURES.index("the danger said to be over")] == 1.0
+    assert "safe" in cues(text) and said_to_be_over(text)
 
 
 @pytest.mark.parametrize(
@@ -359,9 +363,7 @@ def test_a_threat_next_to_safe_now_still_reads_as_one():
     ],
 )
 def test_a_harmer_serving_a_sentence_is_the_danger_said_to_be_over(text):
-    assert "jailed" in cues(text)
-    values = danger_model.story_features(danger.read(text).sentences, [0.0], 0.0)
-    assert values[danger_model.STORY_FEATURES.index("the danger said to be over")] == 1.0
+    assert "jailed" in cues(text) and said_to_be_over(text)
 
 
 @pytest.mark.parametrize(
