@@ -165,6 +165,24 @@ def _hold_others(story_ids, finding: screeners.Finding) -> None:
             story_hold(story=other, reason=finding.kind)
 
 
+# The columns routing reads and writes on the locked row. Only these are selected, and a model
+# loaded with deferred fields saves only the ones it loaded: the sealed texts are neither read
+# back nor written again with every story screened.
+_ROUTED = [
+    "id",
+    "status",
+    "version",
+    "statistics_token",
+    "language",
+    "urgent",
+    "screening_incomplete",
+]
+
+
+def _locked(story_id: str) -> Story | None:
+    return Story.objects.select_for_update().filter(id=story_id).only(*_ROUTED).first()
+
+
 def story_screen(*, story_id: str) -> bool:
     """Screen a received story and route it. Idempotent: a screened story is left alone."""
     story = (
@@ -182,7 +200,7 @@ def story_screen(*, story_id: str) -> bool:
     text = story.text  # decrypted once (testimony.sealing); a received story's text never changes
     language, findings, incomplete = run_screeners(text)
     with transaction.atomic():
-        story = Story.objects.select_for_update().filter(id=story_id).first()
+        story = _locked(story_id)
         if story is None or story.status != Status.RECEIVED:
             return False
         for path in screeners.SCREENERS:
@@ -205,7 +223,7 @@ def story_screen(*, story_id: str) -> bool:
 def story_screen_failed(*, story_id: str) -> bool:
     """Fail closed: the story goes to a moderator, flagged, with what could not be screened."""
     with transaction.atomic():
-        story = Story.objects.select_for_update().filter(id=story_id).first()
+        story = _locked(story_id)
         if story is None or story.status != Status.RECEIVED:
             return False
         story_mark_screened(story=story, language="", held=False, urgent=False, incomplete=True)

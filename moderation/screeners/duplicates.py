@@ -80,7 +80,7 @@ def similar_stories(values: np.ndarray, *, exclude=None) -> list[tuple[str, floa
     )
     if exclude is not None:
         candidates = candidates.exclude(story_id=exclude)
-    ids = list(candidates.values_list("story_id", flat=True).distinct()[:CANDIDATES])
+    ids = candidates.values("story_id").distinct()[:CANDIDATES]  # a subquery: one round trip
     found = []
     for row in StorySignature.objects.filter(story_id__in=ids):
         score = similarity(values, _from_bytes(row.minhash))

@@ -49,6 +49,10 @@ class Folded:
 @lru_cache(maxsize=8)
 def fold(text: str) -> Folded:
     """Folded once per text: every screener of a story shares it."""
+    return _fold(text)
+
+
+def _fold(text: str) -> Folded:
     lowered = text.lower()
     if len(lowered) != len(text):
         # "İ" lowers to two code points (i and a dot above), which would shift every offset
@@ -90,19 +94,25 @@ _APOSTROPHES = frozenset("'’`ʼ")
 def plain(text: str) -> Folded:
     """Lower case and no apostrophes, nothing else: English needs no folding, and folding it
     would make English words meet Kazakh or Russian ones ("die" and "де", "boy" and "бойы")."""
+    return _plain(text)
+
+
+def _plain(text: str) -> Folded:
     pieces = ["" if char in _APOSTROPHES else char.lower()[:1] for char in text]
     starts = [index for index, piece in enumerate(pieces) for _ in piece]
     return Folded("".join(pieces), tuple(starts), tuple(i + 1 for i in starts), text)
 
 
-@cache
+# Words are folded once each, outside the texts' caches (a story's new words would otherwise
+# push the story itself out of them), in caches bounded like the vocabulary of a language.
+@lru_cache(maxsize=1 << 16)
 def plain_word(word: str) -> str:
-    return plain(word).text
+    return _plain(word).text
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def fold_word(word: str) -> str:
-    return fold(word).text
+    return _fold(word).text
 
 
 # --- Phrase patterns -------------------------------------------------------------------------

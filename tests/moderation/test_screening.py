@@ -68,3 +68,24 @@ def test_intake_enqueues_screening_on_commit(django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         story_id = tell().story_id
     assert Story.objects.get(id=story_id).status == Status.PENDING
+
+
+@pytest.mark.django_db
+def test_screening_neither_reads_back_nor_rewrites_the_sealed_texts():
+    """The locked row is read and saved with the routed columns only: a sealed text sent back
+    with every story screened was the pipeline's largest write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story_id = tell(text="Муж кричал на меня каждую ночь, и я боялась.").story_id
+    sealed = Story.objects.filter(id=story_id).values_list("text", flat=True).get()
+    with CaptureQueriesContext(connection) as captured:
+        assert story_screen(story_id=story_id)
+    writes = [q["sql"] for q in captured if q["sql"].startswith("UPDATE")]
+    assert writes and all('"text"' not in sql and "published_text" not in sql for sql in writes)
+    reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT")]
+    assert sum('"testimony_story"."text"' in sql for sql in reads) == 1  # the screening's own
+    story = Story.objects.get(id=story_id)
+    assert story.status == Status.PENDING and story.version == 2 and story.language == "ru"
+    assert Story.objects.filter(id=story_id).values_list("text", flat=True).get() == sealed
+    assert story.text.startswith("Муж кричал")
