@@ -177,33 +177,73 @@ class RuleSet:
     alternation tried at every position was the screeners' slowest part)."""
 
     def __init__(self, rules: list[tuple[str, str]], *, is_plain: bool = False):
-        self.index: dict[str, list[Rule]] = {}
+        self.index: dict[str, list[tuple[int, Rule]]] = {}
         self.is_plain = is_plain
+        self.shared: tuple[Reading, int] | None = None  # read with other lists (rules())
         folding = plain_word if is_plain else fold_word
         for name, pattern in rules:
             rule = Rule(name, re.compile(compile_pattern(pattern, folding)))
             for key in _first_keys(pattern, folding):
-                self.index.setdefault(key, []).append(rule)
+                self.index.setdefault(key, []).append((0, rule))
 
     def find(self, folded: Folded) -> list[tuple[str, int, int]]:
         if self.is_plain:
             folded = plain(folded.original)
-        hits: list[tuple[str, int, int]] = []
-        reached: dict[str, int] = {}
-        text = folded.text
-        for word in _WORD_START.finditer(text):
-            position, value = word.start(), word.group()
-            candidates = self.index.get(value[:2], []) + self.index.get(value[:1], [])
-            for rule in candidates:
-                if reached.get(rule.name, -1) > position:
-                    continue  # inside this rule's last match
-                match = rule.regex.match(text, position)
-                if match is None:
-                    continue
-                reached[rule.name] = match.end()
-                start, end = folded.source(match.start(), match.end())
-                hits.append((rule.name, start, end))
+        if self.shared is not None:
+            reading, slot = self.shared
+            return reading.find(folded).get(slot, [])
+        return _read(folded, self.index).get(0, [])
+
+
+def _read(folded: Folded, index) -> dict[int, list[tuple[str, int, int]]]:
+    """Every match of the indexed rules, by the slot of the list each rule came from, in the
+    order of the words, then of the rules. A rule is tried only where a word starts the way it
+    can start, and not inside its own last match."""
+    hits: dict[int, list[tuple[str, int, int]]] = {}
+    reached: dict[tuple[int, str], int] = {}
+    text = folded.text
+    for word in _WORD_START.finditer(text):
+        position, value = word.start(), word.group()
+        candidates = index.get(value[:2], []) + index.get(value[:1], [])
+        for slot, rule in candidates:
+            if reached.get((slot, rule.name), -1) > position:
+                continue  # inside this rule's last match
+            match = rule.regex.match(text, position)
+            if match is None:
+                continue
+            reached[slot, rule.name] = match.end()
+            start, end = folded.source(match.start(), match.end())
+            hits.setdefault(slot, []).append((rule.name, start, end))
+    return hits
+
+
+class Reading:
+    """The lists of one kind of text (folded or plain) that rules() has loaded, read together:
+    the screeners of a story ask for ten lists of the same text, and reading it word by word
+    once for all of them, not once each, was most of their cost. Each list's hits are what it
+    finds alone (its own slot: a rule's matches never hide another list's)."""
+
+    def __init__(self):
+        self.index: dict[str, list[tuple[int, Rule]]] = {}
+        self.slots = 0
+        self._last: tuple[str, int, dict] | None = None  # the text read last, and its hits
+
+    def add(self, rule_set: RuleSet) -> None:
+        slot, self.slots = self.slots, self.slots + 1
+        for key, entries in rule_set.index.items():
+            self.index.setdefault(key, []).extend((slot, rule) for _, rule in entries)
+        rule_set.shared = (self, slot)
+
+    def find(self, folded: Folded) -> dict[int, list[tuple[str, int, int]]]:
+        last = self._last
+        if last is not None and last[1] == self.slots and last[0] == folded.text:
+            return last[2]
+        hits = _read(folded, self.index)
+        self._last = (folded.text, self.slots, hits)
         return hits
+
+
+_READINGS = {False: Reading(), True: Reading()}  # by is_plain
 
 
 _WORD_START = re.compile(r"\w+")
@@ -245,10 +285,8 @@ class RuleSets:
 FOLDED_LANGUAGES = ("kk", "ru")
 
 
-@cache
-def rules(name: str) -> RuleSets:
-    """The rules of list `name` in every language (named `<language>: <rule>`), loaded once
-    per process."""
+def list_rule_sets(name: str) -> list[RuleSet]:
+    """List `name`'s rules on their own: Kazakh and Russian folded, English plain."""
 
     def named(languages):
         return [
@@ -257,14 +295,18 @@ def rules(name: str) -> RuleSets:
             for rule, pattern in parse_rules(read_lines(language, name))
         ]
 
-    return RuleSets(
-        [
-            RuleSet(named(FOLDED_LANGUAGES)),
-            RuleSet(
-                named([lang for lang in LANGUAGES if lang not in FOLDED_LANGUAGES]), is_plain=True
-            ),
-        ]
-    )
+    english = [lang for lang in LANGUAGES if lang not in FOLDED_LANGUAGES]
+    return [RuleSet(named(FOLDED_LANGUAGES)), RuleSet(named(english), is_plain=True)]
+
+
+@cache
+def rules(name: str) -> RuleSets:
+    """The rules of list `name` in every language (named `<language>: <rule>`), loaded once
+    per process, and read with the other lists loaded (Reading)."""
+    sets = list_rule_sets(name)
+    for rule_set in sets:
+        _READINGS[rule_set.is_plain].add(rule_set)
+    return RuleSets(sets)
 
 
 @cache

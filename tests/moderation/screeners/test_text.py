@@ -355,3 +355,46 @@ def test_numbers_and_underscores_are_not_words():
 )
 def test_a_token_knows_whether_it_starts_a_sentence(story, starts):
     assert [t.sentence_start for t in tokens(story)] == starts
+
+
+RULE_LISTS = sorted(
+    {
+        path.name
+        for path in text.DATA.glob("*/*.txt")
+        if path.name not in ("first_names.txt", "danger_words.txt", "places.txt")
+    }
+)
+
+
+def test_every_list_read_with_the_others_finds_what_it_finds_alone():
+    """rules() reads all its lists of a text in one pass (text.Reading): for every list, on
+    stories of every language and script, in the order the screeners ask for them and in
+    reverse, the hits are exactly those of the list read on its own."""
+    from moderation.evaluation import load_cases
+
+    alone = {name: text.list_rule_sets(name) for name in RULE_LISTS}
+    stories = [case.text for case in load_cases()][::3]
+    assert len(RULE_LISTS) >= 8 and len(stories) >= 50
+    compared = found = 0
+    for order in (RULE_LISTS, RULE_LISTS[::-1]):
+        for story in stories:
+            folded = fold(story)
+            for name in order:
+                expected = [hit for rule_set in alone[name] for hit in rule_set.find(folded)]
+                assert rules(name).find(folded) == expected, (name, story[:60])
+                compared += 1
+                found += len(expected)
+    assert found >= compared // 4  # the lists do find things in these stories
+
+
+def test_lists_read_together_keep_their_own_rules_apart():
+    """Two lists with a rule of the same name: a match of one does not hide the other's."""
+    reading = text.Reading()
+    first = ruled(("threat", "убью тебя"))
+    second = ruled(("threat", "убью"), ("ending", "тебя"))
+    for rule_set in (first, second):
+        reading.add(rule_set)
+    story = "Он сказал: убью тебя."
+    assert spans(first.find(fold(story)), story) == [("threat", "убью тебя")]
+    assert spans(second.find(fold(story)), story) == [("threat", "убью"), ("ending", "тебя")]
+    assert first.shared[0] is second.shared[0] is reading
