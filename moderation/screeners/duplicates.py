@@ -93,9 +93,10 @@ def _story_value(story_id, connection):
     return StorySignature._meta.get_field("story").get_db_prep_value(story_id, connection)
 
 
-def similar_stories(values: np.ndarray, *, exclude=None) -> list[tuple[str, float, object]]:
-    """(story id, similarity, cluster) of recent stories near this signature, closest first:
-    at most CANDIDATES stories sharing a band, received in the last days, in one query."""
+def similar_stories(values: np.ndarray, *, exclude=None) -> list[tuple]:
+    """(story id, similarity, cluster, the id as stored) of recent stories near this
+    signature, closest first: at most CANDIDATES stories sharing a band, received in the last
+    days, in one query."""
     from django.db import connection
 
     keys = band_keys(values)
@@ -117,8 +118,43 @@ def similar_stories(values: np.ndarray, *, exclude=None) -> list[tuple[str, floa
     for story_id, minhash, cluster in rows:
         score = similarity(values, _from_bytes(minhash))
         if score >= settings.SCREENING_DUPLICATE_SIMILARITY:
-            found.append((str(uuid.UUID(str(story_id))), score, cluster))
+            found.append((str(uuid.UUID(str(story_id))), score, cluster, story_id))
     return sorted(found, key=lambda item: -item[1])
+
+
+def _join_cluster(stored_ids: list) -> str:
+    """Lock the neighbours (two workers forming one cluster at once must agree on it), choose
+    their cluster (the first of theirs, or a new one) and move to it the rows not in it yet.
+    `stored_ids` are the ids as the database gave them."""
+    from django.db import connection
+
+    names, marks = _names(), ", ".join(["%s"] * len(stored_ids))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT story_id, cluster FROM {names['signature']} WHERE story_id IN ({marks}){lock}",
+            stored_ids,
+        )
+        held = cursor.fetchall()
+        clusters = sorted({row_cluster for _, row_cluster in held if row_cluster})
+        cluster = clusters[0] if clusters else str(uuid.uuid4())
+        # Only the rows that change, and no query when none does (a campaign's members mostly
+        # hold its cluster already): rewriting a whole campaign's rows with the value they hold
+        # made every new member cost a write of hundreds (and bloated the table).
+        joining = [story_id for story_id, row_cluster in held if row_cluster != cluster]
+        if joining:
+            cursor.execute(
+                f"UPDATE {names['signature']} SET cluster = %s WHERE story_id IN "
+                f"({', '.join(['%s'] * len(joining))})",
+                [cluster, *joining],
+            )
+        if len(clusters) > 1:  # two clusters met: one now
+            cursor.execute(
+                f"UPDATE {names['signature']} SET cluster = %s WHERE cluster IN "
+                f"({', '.join(['%s'] * (len(clusters) - 1))})",
+                [cluster, *clusters[1:]],
+            )
+    return cluster
 
 
 def _keep(story_id, values: np.ndarray, cluster: str | None) -> None:
@@ -173,18 +209,7 @@ def record(*, story, text: str) -> Recorded:
         )  # fmt: skip
     cluster = None
     if near:
-        ids = [story_id for story_id, _, _ in near]
-        # Lock the neighbours: two workers forming one cluster at once must agree on it.
-        rows = list(StorySignature.objects.select_for_update().filter(story_id__in=ids))
-        clusters = sorted({str(row.cluster) for row in rows if row.cluster})
-        cluster = clusters[0] if clusters else str(uuid.uuid4())
-        # Only the rows that change: rewriting a whole campaign's rows with the value they
-        # hold made every new member cost a write of hundreds (and bloated the table).
-        StorySignature.objects.filter(story_id__in=ids).exclude(cluster=cluster).update(
-            cluster=cluster
-        )
-        if len(clusters) > 1:
-            StorySignature.objects.filter(cluster__in=clusters[1:]).update(cluster=cluster)
+        cluster = _join_cluster([stored for *_, stored in near])
     _keep(story.id, values, cluster)
     if cluster is None:
         return Recorded(findings=found)

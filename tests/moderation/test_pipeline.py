@@ -279,3 +279,20 @@ def test_an_admin_danger_phrase_makes_stories_urgent(settings):
     wordlists.set_enabled(True)
     ScreeningWord.objects.create(pattern="тёмн* ~ подвал*", kind="danger", list="suspect")
     assert screened(STORY + " Он запирает меня в тёмном холодном подвале.").urgent
+
+
+def test_clusters_that_meet_become_one():
+    """A story near members of two clusters (two workers formed them at once) joins them into
+    one: the neighbours, and the other members of the cluster that goes."""
+    first = screened(STORY)
+    second = screened(STORY.replace("пять", "шесть"))
+    unrelated = screened("Я живу у сестры с дочерью. Нам спокойно, и мы начинаем жить заново.")
+    StorySignature.objects.filter(story__in=[second, unrelated]).update(cluster="z-other")
+    assert StorySignature.objects.get(story=first).cluster < "z-other"
+    third = screened(STORY.replace("пять", "семь"))
+    clusters = {
+        s.story_id: s.cluster
+        for s in StorySignature.objects.filter(story__in=[first, second, third, unrelated])
+    }
+    assert len(set(clusters.values())) == 1 and None not in clusters.values()
+    assert not StorySignature.objects.filter(cluster="z-other").exists()
