@@ -87,6 +87,10 @@ def _names():
     }
 
 
+def _marks(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
 def _story_value(story_id, connection):
     from moderation.models import StorySignature
 
@@ -110,7 +114,7 @@ def similar_stories(values: np.ndarray, *, exclude=None) -> list[tuple]:
         "SELECT s.story_id, s.minhash, s.cluster FROM {signature} s WHERE s.story_id IN ("
         "SELECT DISTINCT b.story_id FROM {band} b JOIN {story} t ON t.id = b.story_id "
         "WHERE b.{key} IN ({marks}) AND t.received_on >= %s {other} LIMIT %s)"
-    ).format(**_names(), marks=", ".join(["%s"] * len(keys)), other=other)
+    ).format(**_names(), marks=_marks(len(keys)), other=other)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, CANDIDATES])
         rows = cursor.fetchall()
@@ -128,7 +132,7 @@ def _join_cluster(stored_ids: list) -> str:
     `stored_ids` are the ids as the database gave them."""
     from django.db import connection
 
-    names, marks = _names(), ", ".join(["%s"] * len(stored_ids))
+    names, marks = _names(), _marks(len(stored_ids))
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -145,13 +149,13 @@ def _join_cluster(stored_ids: list) -> str:
         if joining:
             cursor.execute(
                 f"UPDATE {names['signature']} SET cluster = %s WHERE story_id IN "
-                f"({', '.join(['%s'] * len(joining))})",
+                f"({_marks(len(joining))})",
                 [cluster, *joining],
             )
         if len(clusters) > 1:  # two clusters met: one now
             cursor.execute(
                 f"UPDATE {names['signature']} SET cluster = %s WHERE cluster IN "
-                f"({', '.join(['%s'] * (len(clusters) - 1))})",
+                f"({_marks(len(clusters) - 1)})",
                 [cluster, *clusters[1:]],
             )
     return cluster
@@ -171,13 +175,11 @@ def _keep(story_id, values: np.ndarray, cluster: str | None) -> None:
     names = _names()
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO {signature} (story_id, minhash, cluster) VALUES (%s, %s, %s)".format(
-                **names
-            ),
+            f"INSERT INTO {names['signature']} (story_id, minhash, cluster) VALUES (%s, %s, %s)",
             [story, minhash, cluster],
         )
         cursor.execute(
-            "INSERT INTO {band} (id, story_id, {key}) VALUES ".format(**names)
+            f"INSERT INTO {names['band']} (id, story_id, {names['key']}) VALUES "
             + ", ".join(["(%s, %s, %s)"] * len(bands)),
             [value for key in bands for value in (random_key(), story, key)],
         )
