@@ -313,7 +313,6 @@ def main() -> None:
     from bench import throwaway_secrets
 
     throwaway_secrets()
-    os.environ["STORY_KEYSTORE"] = tempfile.mkdtemp(prefix="untold-bench-keys-")
     env = {
         **os.environ,
         "DATABASE_URL": url,

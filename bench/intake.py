@@ -188,8 +188,6 @@ def main() -> None:
         "INTAKE_GLOBAL_RATE_LIMIT": "100000000/h",
         "POW_FLOOD_RATE": "100000000/h",
         "POW_MAX_NUMBER": "1000",
-        # Its own keystore (testimony.keys): stories are sealed at intake as in production.
-        "STORY_KEYSTORE": tempfile.mkdtemp(prefix="untold-bench-keys-"),
     }
     logs = Path(os.environ.get("BENCH_LOGS", "/tmp")) / f"bench-intake-{os.getpid()}"
     logs.mkdir(parents=True, exist_ok=True)

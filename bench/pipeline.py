@@ -79,8 +79,6 @@ def main() -> None:
         "INTAKE_GLOBAL_RATE_LIMIT": "off",
         "LOG_LEVEL": "WARNING",
         "DEBUG": "false",
-        # Its own keystore (testimony.keys): stories are sealed at intake as in production.
-        "STORY_KEYSTORE": tempfile.mkdtemp(prefix="untold-bench-keys-"),
     }
     os.environ.update(
         {

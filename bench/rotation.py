@@ -18,7 +18,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -120,7 +119,6 @@ def main() -> None:
     throwaway_secrets()
     os.environ.update(
         DATABASE_URL=url,
-        STORY_KEYSTORE=tempfile.mkdtemp(prefix="untold-bench-keys-"),
         DJANGO_SETTINGS_MODULE="config.settings",
         LOG_LEVEL="WARNING",
     )

@@ -98,8 +98,6 @@ def main() -> None:
     for variable in ("DATABASE_URL", "REDIS_URL"):
         os.environ.pop(variable, None)
     os.environ["SQLITE_PATH"] = os.path.join(workdir, "bench.sqlite3")
-    os.environ["STORY_KEYSTORE"] = os.path.join(workdir, "keys")  # its own keystore
-    os.makedirs(os.environ["STORY_KEYSTORE"], mode=0o700)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from bench import throwaway_secrets
 

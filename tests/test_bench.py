@@ -2,6 +2,7 @@
 comes first on the path, where bench/queue.py would hide the standard library's `queue`, and
 any other module there named like one of the standard library's would hide it too."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from testimony.models import Story
+from tests.conftest import require_service
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 # Every script under bench/ (a module with a __main__ block); the others are its settings.
@@ -62,3 +64,30 @@ def test_the_seeding_benchmarks_fill_every_required_column_of_a_story(name):
     columns = {name.strip() for name in named.split(",")}
     required = {f.column for f in Story._meta.concrete_fields if not f.null}
     assert required <= columns, required - columns
+
+
+def test_a_benchmark_seals_with_a_new_keystore_of_its_own(monkeypatch):
+    """Whatever STORY_KEYSTORE says (a real keystore, or one never made): its keys never
+    land beside real ones, and a fresh checkout (no var/keys) can run it."""
+    from bench import throwaway_secrets
+
+    monkeypatch.setenv("STORY_KEYSTORE", "/nonexistent/keys")
+    throwaway_secrets()
+    first = Path(os.environ["STORY_KEYSTORE"])
+    throwaway_secrets()
+    assert first.is_dir() and not any(first.iterdir()) and first.stat().st_mode & 0o077 == 0
+    assert Path(os.environ["STORY_KEYSTORE"]) != first
+
+
+@pytest.mark.integration
+def test_the_queue_benchmark_runs_from_a_checkout_that_never_made_a_keystore():
+    """It failed so in `make bench` on a fresh clone: KeystoreUnavailable, no figure."""
+    url = os.environ.get("DATABASE_URL", "")
+    require_service("PostgreSQL (DATABASE_URL)", url.startswith("postgres"))
+    env = {**os.environ, "STORY_KEYSTORE": "/nonexistent/keys"}
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "queue.py"), "--stories", "120", "--requests", "2"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "queue page with 120 waiting stories: worst p95" in done.stdout
