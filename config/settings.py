@@ -172,6 +172,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Only the workspace and the admin set a CSRF cookie (survivor pages set none): no form of ours
 # is ever sent from another site, so the token travels same-site only, as the session does.
 CSRF_COOKIE_SAMESITE = "Strict"
+# A refused CSRF check (an expired form, mostly) says so in her language (frontend/errors.py).
+CSRF_FAILURE_VIEW = "frontend.errors.csrf_failure"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=1800)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 

@@ -24,3 +24,9 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 urlpatterns += i18n_patterns(path("", include("frontend.urls")), prefix_default_language=True)
+
+# Error pages in the language of the request, JSON on the API (frontend/errors.py).
+handler400 = "frontend.errors.bad_request"
+handler403 = "frontend.errors.permission_denied"
+handler404 = "frontend.errors.page_not_found"
+handler500 = "frontend.errors.server_error"

@@ -23,6 +23,7 @@ PYTHON_SOURCES = [
     "frontend/kiosk.py",
     "frontend/wall.py",
     "frontend/wording.py",
+    "frontend/errors.py",
     "testimony/models.py",
     "testimony/api.py",
     "testimony/abuse.py",
