@@ -36,7 +36,7 @@ place = factories.installation("bench")
 story = ("It started after the wedding. He decided who I could see and what I could wear, "
          "and when I argued he broke things. It took me four years to leave. ")
 for n in range(50):
-    factories.published(at=[place], published_text=f"{story * (1 + n % 3)}({n})")
+    factories.published(at=[place], text=f"{story * (1 + n % 3)}({n})")
 """
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from testimony.models import Story
+from testimony.models import Status, Story
 from tests.conftest import require_service
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -91,3 +91,23 @@ def test_the_queue_benchmark_runs_from_a_checkout_that_never_made_a_keystore():
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "queue page with 120 waiting stories: worst p95" in done.stdout
+
+
+@pytest.mark.django_db
+def test_the_proxy_benchmarks_seed_goes_through_the_factories_as_they_are():
+    """It called factories.published(published_text=...) long after that argument was gone."""
+    from bench import feed_proxy
+
+    exec(feed_proxy.SEED, {})
+    assert Story.objects.filter(status=Status.PUBLISHED).count() == 50
+
+
+def test_the_page_weight_benchmark_keeps_to_its_own_database():
+    """With DATABASE_URL naming a database that does not exist, it still runs (in memory)."""
+    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:5432/no_such_database"}
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "tell_page_weight.py")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "ratio to baseline:" in done.stdout
