@@ -173,7 +173,7 @@ ERRORS = {
 
 # --- Views ------------------------------------------------------------------------------------
 class QueueApi(ModerationApi):
-    class QueueFilterInput(serializers.Serializer):
+    class QueueFilterInput(StrictSerializer):  # a parameter it does not take is refused
         queue = serializers.ChoiceField(choices=Queue.choices, default=Queue.PENDING)
         language = serializers.CharField(required=False, help_text="kk,ru,en (default: yours)")
         region = serializers.ChoiceField(choices=Region.choices, required=False)
@@ -209,16 +209,19 @@ class QueueApi(ModerationApi):
 
 
 class QueueCountsApi(ModerationApi):
+    class CountsFilterInput(StrictSerializer):
+        language = serializers.CharField(required=False, help_text="kk,ru,en (default: yours)")
+
     @extend_schema(
-        parameters=[
-            OpenApiParameter("language", str, description="kk,ru,en (default: yours)"),
-        ],
+        parameters=[CountsFilterInput],
         responses={200: CountsOut},
         description="How many stories wait in each queue the account may see, counted now "
         "(never a stored counter); a moderator's answer has no lead-only queue.",
     )
     def get(self, request):
-        filters = filters_for(request.user, {"language": request.query_params.get("language")})
+        query = self.CountsFilterInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = filters_for(request.user, query.validated_data)
         return Response(selectors.queue_counts(languages=filters.languages, user=request.user))
 
 

@@ -35,10 +35,14 @@ def _translated_validators(field: serializers.CharField) -> None:
     ]
 
 
+_NUMBERS = serializers.IntegerField | serializers.FloatField | serializers.DecimalField
+UNKNOWN_FIELD = _("Unknown field.")  # in a body, or a query parameter an endpoint does not take
+
+
 class StrictSerializer(serializers.Serializer):
     """Rejects any field it does not declare: an unexpected field is a mistake or a probe."""
 
-    default_error_messages = {"unknown": _("Unknown field."), "not_text": _("This must be text.")}
+    default_error_messages = {"unknown": UNKNOWN_FIELD, "not_text": _("This must be text.")}
 
     def get_fields(self):
         # DRF deep-copies every declared field for every request (each field's __init__ runs
@@ -80,7 +84,34 @@ class StrictSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {name: [self.error_messages["not_text"]] for name in not_text}
             )
+        too_long = self._too_long_as_sent()
+        if too_long:
+            raise serializers.ValidationError(too_long)
+        # A query's `?size=`: DRF reads an optional parameter sent blank as not sent, which the
+        # schema allows a text (or a choice) but not a number: a number sent blank is refused.
+        blank = [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, _NUMBERS) and self.initial_data.get(name) == ""
+        ]
+        if blank:
+            raise serializers.ValidationError(
+                {name: [self.fields[name].error_messages["invalid"]] for name in blank}
+            )
         return attrs
+
+    def _too_long_as_sent(self) -> dict[str, list[str]]:
+        """DRF measures a text after trimming its whitespace, the schema's maxLength as sent: a
+        text (or a list's text) longer than its limit as sent is refused, whatever it holds."""
+        found = {}
+        for name, field in self.fields.items():
+            sent = self.initial_data.get(name)
+            texts = sent if isinstance(sent, list) else [sent]
+            field = getattr(field, "child", field)
+            limit = field.max_length if isinstance(field, serializers.CharField) else None
+            if limit and any(isinstance(text, str) and len(text) > limit for text in texts):
+                found[name] = [field.error_messages["max_length"].format(max_length=limit)]
+        return found
 
 
 class StoryText(serializers.CharField):

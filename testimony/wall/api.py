@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from testimony import abuse, intake, jsonbody, ratelimit, receipts, switches
 from testimony.api import (
+    UNKNOWN_FIELD,
     AnswersField,
     ConsentChoice,
     RegionChoice,
@@ -55,6 +56,9 @@ def feed(request, slug: str):
     state = feeds.feed_state(slug)
     if state is None:
         return JsonResponse({"detail": str(NO_SUCH_INSTALLATION)}, status=404)
+    unknown = sorted(set(request.GET) - {"after"})  # anything but the cursor: a probe
+    if unknown:
+        return JsonResponse({name: [str(UNKNOWN_FIELD)] for name in unknown}, status=400)
     cursor = request.GET.get("after", "")
     try:
         page = feeds.feed_page(state, cursor)

@@ -85,7 +85,9 @@ PATHS = {
                     },
                 },
                 "304": {"description": "Not modified since the ETag sent."},
-                "400": {"description": "Not a cursor from this feed."},
+                "400": {
+                    "description": "Not a cursor from this feed, or a parameter it does not take."
+                },
                 "404": {"description": "No such installation."},
             },
         }

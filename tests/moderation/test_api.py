@@ -268,3 +268,46 @@ def test_the_api_says_a_damaged_story_is_damaged_and_gives_no_other_text(
     assert damaged["text_damaged"] is True and damaged["text"] == ""
     intact = call("get", f"stories/{second.id}/", token).json()
     assert intact["text_damaged"] is False and intact["text"] == "Second: he hit me in the kitchen."
+
+
+# What the schema forbids in a query, each refused in her language; what it allows, served.
+QUERIES = [
+    ("queue/?nope=1", 400, {"nope"}),
+    ("queue/?=false", 400, {""}),
+    ("queue/?size=", 400, {"size"}),
+    ("queue/?size=3&language=ru&nope=", 400, {"nope"}),
+    ("queue/counts/?nope=1", 400, {"nope"}),
+    ("queue/?size=3&queue=&region=", 200, None),
+    ("queue/counts/?language=", 200, None),
+]
+
+
+@pytest.mark.parametrize(("path", "status", "refused"), QUERIES)
+def test_a_query_parameter_the_schema_does_not_allow_is_refused(
+    client, moderator, token_for, path, status, refused
+):
+    response = client.get(
+        f"/api/v1/moderation/{path}",
+        HTTP_AUTHORIZATION=f"Token {token_for(moderator)}",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.status_code == status, response.content
+    if refused is not None:
+        assert set(response.json()) == refused
+        assert all(any("а" <= c <= "я" for c in m) for ms in response.json().values() for m in ms)
+
+
+@pytest.mark.parametrize("blank", ["\f", " ", "\n", "\t"])
+def test_a_note_longer_than_its_limit_as_sent_is_refused_however_much_is_whitespace(
+    call, moderator, token_for, blank
+):
+    """DRF trims before it measures; the schema's maxLength is the note as sent."""
+    for n in range(2):
+        screened(f"Copy {n} of the same campaign text, word for word.", held=True, cluster="wave")
+    token = token_for(moderator)
+    body = {"reason": "campaign", "note": "T" + blank * 2000}
+    response = call("post", "clusters/wave/reject/", token, body)
+    assert response.status_code == 400 and set(response.json()) == {"note"}
+    assert Story.objects.filter(status=Status.REJECTED).count() == 0
+    body["note"] = "T" + blank * 1999
+    assert call("post", "clusters/wave/reject/", token, body).json() == {"rejected": 2}

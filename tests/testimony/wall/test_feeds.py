@@ -220,3 +220,20 @@ def test_a_new_release_reaches_the_wall_at_once(get_feed):
     changed = get_feed(place.slug, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed.json()["installation"]["statistic"]["counts"] == [30]
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [("?v=1", ["v"]), ("?after=&_=123", ["_"]), ("?=x", [""]), ("?b=1&a=2", ["a", "b"])],
+)
+def test_a_parameter_the_feed_does_not_take_is_refused_in_the_screens_language(
+    client, query, refused
+):
+    """Only the cursor: anything else is a probe (or a bid to miss the proxy's cache)."""
+    place = factories.installation()
+    feed = f"/api/v1/wall/{place.slug}/stories/"
+    response = client.get(feed + query, HTTP_ACCEPT_LANGUAGE="kk")
+    assert response.status_code == 400 and list(response.json()) == refused
+    assert response.json()[refused[0]] != ["Unknown field."]  # her language, not English
+    assert client.get(feed + "?after=").status_code == 200
+    assert client.get(feed).status_code == 200
