@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, inline_ser
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.formatting import lazy_format
 from rest_framework.utils.serializer_helpers import ReturnDict
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from rest_framework.views import APIView
@@ -39,10 +40,35 @@ _NUMBERS = serializers.IntegerField | serializers.FloatField | serializers.Decim
 UNKNOWN_FIELD = _("Unknown field.")  # in a body, or a query parameter an endpoint does not take
 
 
+class _EachTime(lazy_format):
+    """DRF's lazy_format formats its message once and keeps the result: in the language of the
+    first caller it refuses, for every caller after, where its field is shared (below)."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        return self.format_string.format(*self.args, **self.kwargs)
+
+
+def _messages_each_time(field: serializers.Field) -> None:
+    for validator in getattr(field, "_validators", ()):
+        message = getattr(validator, "message", None)
+        if type(message) is lazy_format and message.result is None:
+            validator.message = _EachTime(message.format_string, *message.args, **message.kwargs)
+
+
 class StrictSerializer(serializers.Serializer):
     """Rejects any field it does not declare: an unexpected field is a mistake or a probe."""
 
     default_error_messages = {"unknown": UNKNOWN_FIELD, "not_text": _("This must be text.")}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The declared fields' validators are shared by every request (get_fields): their
+        # messages (a length, a value out of range) must be made in each caller's language.
+        for field in cls._declared_fields.values():
+            _messages_each_time(field)
+            _messages_each_time(getattr(field, "child", field))
 
     def get_fields(self):
         # DRF deep-copies every declared field for every request (each field's __init__ runs

@@ -145,3 +145,31 @@ def test_the_receipt_page_refuses_a_code_of_10000_characters(client, path):
     response = client.post(path, {"receipt": "A" * 10_000, "action": "status"})
     assert response.status_code in (200, 400)
     assert response.status_code != 200 or b"aria-invalid" in response.content
+
+
+# The order matters: a message DRF formats once kept the first caller's language for good.
+ORDER = ["en", "kk", "ru", "en", "ru", "kk"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "content_type", "extra"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_each_caller_is_refused_in_her_language_whoever_was_refused_before(
+    hall, method, path, data, content_type, extra
+):
+    client = quiet()
+    send = getattr(client, method)
+    said: dict[str, bytes] = {}
+    for lang in ORDER:
+        response = send(
+            path, data=data, content_type=content_type, HTTP_ACCEPT_LANGUAGE=lang, **extra
+        )
+        if not path.startswith("/api/"):  # a page: the error page, in her language
+            assert f'<html lang="{lang}">' in response.content.decode()
+        else:
+            assert response["Content-Type"] == "application/json", response["Content-Type"]
+        assert said.setdefault(lang, response.content) == response.content, lang
+    assert said["kk"] != said["en"] and said["ru"] != said["en"] and said["kk"] != said["ru"]
+    assert not Story.objects.exists()
