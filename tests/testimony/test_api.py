@@ -291,7 +291,7 @@ def _api_messages() -> dict:
 
     from testimony.schema import _strict_serializers
 
-    get_resolver().url_patterns  # every API module imported, every serializer declared
+    get_resolver().check()  # every API module imported, every serializer declared
     found = {}
     for name, serializer in _strict_serializers().items():
         for field_name, field in serializer().fields.items():
