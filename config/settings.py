@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "moderation.middleware.StaffPagesMiddleware",
+    # Inside the language's middlewares: an empty 405 becomes a page in her language.
+    "frontend.errors.ExplainRefusedMethodMiddleware",
     # Last: axes only ever acts on staff paths (moderation.middleware.StaffOnlyAxesMiddleware).
     "moderation.middleware.StaffOnlyAxesMiddleware",
 ]

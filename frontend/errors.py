@@ -1,4 +1,4 @@
-"""The error pages (400, 403 and a refused CSRF check, 404, 500), in the language of the request.
+"""The error pages (400, 403 and a refused CSRF check, 404, 405, 500), in her language.
 
 Django's own pages are in English whatever the language, and give an API caller HTML. Here a
 page says what happened in her language, with the quick exit and a way back to the start, and an
@@ -29,6 +29,10 @@ PAGES = {
     "csrf": (
         _("This form has expired"),
         _("Go back, reload the page and send it again."),
+    ),
+    405: (
+        _("This page does not take this kind of request"),
+        _("Go back to the start page."),
     ),
     404: (
         _("This page does not exist"),
@@ -86,3 +90,19 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _page(request, 500)
+
+
+class ExplainRefusedMethodMiddleware:
+    """Django's method decorators (require_POST, ...) answer an empty 405: the page says it
+    in her language instead, keeping the Allow header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        page = _page(request, 405)
+        page["Allow"] = response.get("Allow", "")
+        return page

@@ -24,8 +24,13 @@ SURVIVOR = [
     ("/failing/400/", 400, 400),
     ("/failing/403/", 403, 403),
     ("/failing/500/", 500, 500),
+    ("PUT /{lang}/tell/", 405, 405),  # a method its view does not take (require_http_methods)
 ]
-STAFF = [("/moderate/no-such-page/", 404, 404), ("/moderate/failing/500/", 500, 500)]
+STAFF = [
+    ("/moderate/no-such-page/", 404, 404),
+    ("/moderate/failing/500/", 500, 500),
+    ("GET /moderate/logout/", 405, 405),
+]
 API = [("/api/v1/no-such-thing/", 404, 404), ("/api/v1/failing/500/", 500, 500)]
 
 
@@ -40,9 +45,10 @@ def advice(kind, lang: str) -> str:
 
 
 def get(path: str, lang: str):
-    return Client(raise_request_exception=False).get(
-        path.format(lang=lang), HTTP_ACCEPT_LANGUAGE=lang
-    )
+    """GET the path, or "<METHOD> <path>" with that method."""
+    method, _, path = path.rpartition(" ")
+    send = getattr(Client(raise_request_exception=False), (method or "get").lower())
+    return send(path.format(lang=lang), HTTP_ACCEPT_LANGUAGE=lang)
 
 
 def unreachable(execute, sql, params, many, context):
@@ -75,6 +81,8 @@ def test_a_survivor_error_page_speaks_her_language_and_keeps_the_quick_exit(
     assert "<title>" + {"en": "Notes", "ru": "Заметки", "kk": "Жазбалар"}[lang] in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html) and "<style" not in html
     assert_survivor_facing(response)  # invariants 1 and 8: no cookie, no inline code, no origin
+    if status == 405:
+        assert response["Allow"] == "GET, POST"
 
 
 @pytest.mark.parametrize("lang", LANGS)
