@@ -7,13 +7,12 @@ workspace's look. Nothing here reads the database: the 500 page must show when t
 what failed; if even the template fails, a line of plain text in her language is sent instead.
 """
 
-from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import MethodNotAllowed
 
-from frontend.context import NATIVE_NAMES
+from frontend.context import language_links
 from testimony.anonymize import is_staff_path
 
 # status -> (heading, what to do); 403 with reason "csrf" is a form that has expired.
@@ -48,21 +47,15 @@ PAGES = {
 def _page(request, status: int, kind: int | str | None = None) -> HttpResponse:
     heading, advice = PAGES[kind or status]
     if request.path.startswith("/api/"):
+        if status == 405:  # in DRF's words, as the API's own views say it
+            heading = MethodNotAllowed(request.method).detail
         return JsonResponse({"detail": str(heading)}, status=status)
     staff = is_staff_path(request.path)
     context = {
         "heading": heading,
         "advice": advice,
         # The page may not exist in any language: each link leads to the start page in it.
-        "language_links": [
-            {
-                "code": code,
-                "name": NATIVE_NAMES.get(code, name),
-                "url": f"/{code}/",
-                "current": code == get_language(),
-            }
-            for code, name in settings.LANGUAGES
-        ],
+        "language_links": language_links(lambda code: f"/{code}/"),
     }
     template = "moderate/error.html" if staff else "frontend/error.html"
     try:
@@ -93,8 +86,8 @@ def server_error(request):
 
 
 class ExplainRefusedMethodMiddleware:
-    """Django's method decorators (require_POST, ...) answer an empty 405: the page says it
-    in her language instead, keeping the Allow header."""
+    """Django's method decorators (require_POST, ...) answer an empty 405: the page (or, on the
+    API, the JSON) says it in her language instead, keeping the Allow header."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -64,11 +64,10 @@ class StrictSerializer(serializers.Serializer):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # The declared fields' validators are shared by every request (get_fields): their
+        # The declared flat fields' validators are shared by every request (get_fields): their
         # messages (a length, a value out of range) must be made in each caller's language.
         for field in cls._declared_fields.values():
             _messages_each_time(field)
-            _messages_each_time(getattr(field, "child", field))
 
     def get_fields(self):
         # DRF deep-copies every declared field for every request (each field's __init__ runs

@@ -4,8 +4,6 @@ The feed is a plain Django view, not a DRF one: it is the hottest path of the pl
 does nothing but read the feed's version and return bytes rendered once per version.
 """
 
-import functools
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
@@ -13,6 +11,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -50,27 +49,8 @@ NO_SUCH_INSTALLATION = _("No such installation.")
 NOT_A_CURSOR = _("Not a cursor from this feed.")
 
 
-def _only(method: str):
-    """As Django's require_http_methods, but the 405 says so in JSON in the caller's language
-    (DRF's words), as every other refusal of the API does."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def checked(request, *args, **kwargs):
-            if request.method != method:
-                refused = exceptions.MethodNotAllowed(request.method)
-                response = JsonResponse({"detail": str(refused.detail)}, status=405)
-                response["Allow"] = method
-                return response
-            return view(request, *args, **kwargs)
-
-        return checked
-
-    return decorator
-
-
 @csrf_exempt  # no cookie, no session: nothing to forge (and another method gets a 405)
-@_only("GET")
+@require_GET
 def feed(request, slug: str):
     """`GET /api/v1/wall/<installation>/stories/[?after=<cursor>]`"""
     state = feeds.feed_state(slug)
@@ -93,7 +73,7 @@ def feed(request, slug: str):
 
 
 @csrf_exempt  # no cookie, no session: nothing to forge (and another method gets a 405)
-@_only("GET")
+@require_GET
 def installations(request):
     """`GET /api/v1/wall/`: the installations the web wall shows."""
     response = JsonResponse({"installations": feeds.public_installations()})
@@ -108,7 +88,7 @@ SCREEN_REFUSED = _("This screen is not accepted.")
 
 
 @csrf_exempt  # no cookie, no session: nothing to forge
-@_only("POST")
+@require_POST
 def heartbeat(request, slug: str):
     """`POST /api/v1/wall/<installation>/heartbeat/` with `{"screen": "<the id its page got>"}`.
 

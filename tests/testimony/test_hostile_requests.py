@@ -103,16 +103,19 @@ CASES = [
 ]  # fmt: skip
 
 
+EACH_CASE = pytest.mark.parametrize(
+    ("method", "path", "data", "content_type", "extra"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+
+
 @pytest.fixture
 def hall(db):
     return factories.installation(slug="hall")
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "data", "content_type", "extra"),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
-)
+@EACH_CASE
 def test_a_malformed_request_gets_a_clean_4xx_in_her_language(
     hall, method, path, data, content_type, extra
 ):
@@ -151,11 +154,7 @@ def test_the_receipt_page_refuses_a_code_of_10000_characters(client, path):
 ORDER = ["en", "kk", "ru", "en", "ru", "kk"]
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "data", "content_type", "extra"),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
-)
+@EACH_CASE
 def test_each_caller_is_refused_in_her_language_whoever_was_refused_before(
     hall, method, path, data, content_type, extra
 ):
